@@ -1,0 +1,16 @@
+from django.urls import path
+
+from programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programs/", views.program_list, name="program-list"),
+    path("programs/compare/", views.compare, name="compare"),
+    path("programs/<slug:slug>/", views.program_detail, name="program-detail"),
+    path("what-to-expect/", views.what_to_expect, name="what-to-expect"),
+    path("faq/", views.faq, name="faq"),
+    path("request-a-call/", views.request_call, name="request-call"),
+    path("request-a-call/thank-you/", views.request_call_thanks, name="request-call-thanks"),
+]

@@ -1,0 +1,69 @@
+"""One factory per model. Fictional people only; phone numbers in the 555-01xx range."""
+
+import factory
+from django.contrib.auth.models import User
+
+from intake.models import Admission, Inquiry, Patient
+from programs.models import Program, Service
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@clinic.example")
+    password = factory.django.Password(TEST_PASSWORD)
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+    slug = factory.Sequence(lambda n: f"service-{n}")
+
+
+def program(code: str) -> Program:
+    """A catalog level from the data migration (OP, IOP, PHP, INP)."""
+    return Program.objects.get(code=code)
+
+
+class InquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inquiry
+
+    name = factory.Faker("name")
+    phone = factory.Sequence(lambda n: f"(213) 555-01{n % 100:02d}")
+    email = factory.LazyAttribute(lambda i: f"{i.name.split()[0].lower()}@example.com")
+    consent_to_contact = True
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    legal_first_name = factory.Faker("first_name")
+    legal_last_name = factory.Faker("last_name")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=70)
+    phone = factory.Sequence(lambda n: f"(323) 555-01{n % 100:02d}")
+    email = factory.LazyAttribute(lambda p: f"{p.legal_first_name.lower()}@example.com")
+
+    class Params:
+        active = factory.Trait(status=Patient.Status.ACTIVE)
+
+
+class AdmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Admission
+
+    patient = factory.SubFactory(PatientFactory, active=True)
+    program = factory.LazyFunction(lambda: program("IOP"))
+    start_date = factory.Faker("date_between", start_date="-30d", end_date="today")
+    primary_counselor = factory.SubFactory(UserFactory)
