@@ -11,6 +11,22 @@ from tests.factories import UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, concurrency) flush the database when they end,
+    which would take the reference rows made by data migrations (roles, the catalog,
+    session types) away from the tests after them: restore them with serialized
+    rollback for every such test."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 def _staff(role: str, username: str):
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get(name=role))
