@@ -215,8 +215,8 @@ _FLOORS: dict[str, dict[int, tuple[Level, str]]] = {
     },
     "d6": {
         2: (Level.IOP, ""),
-        3: (Level.INP, "no safe home to return to, and IOP and PHP need one"),
-        4: (Level.INP, "no safe home to return to, and IOP and PHP need one"),
+        3: (Level.INP, "no safe home to return to (IOP and PHP need one)"),
+        4: (Level.INP, "no safe home to return to (IOP and PHP need one)"),
     },
 }
 
@@ -535,7 +535,7 @@ class Recommendation:
         if self.level is None:
             return "No recommendation yet: still needed: " + "; ".join(self.missing) + "."
         rules = ", ".join(r.rule for r in self.deciding_reasons)
-        return f"Recommended: {self.level.label} (deciding: {rules})."
+        return f"Recommended: {self.level.label}. Deciding: {rules}."
 
 
 # --- The policy ---------------------------------------------------------------------------

@@ -337,7 +337,11 @@ def test_most_intensive_rule_wins_and_every_tie_is_marked(count, ratings, level,
 
 def test_summary_names_the_level_and_the_deciding_rules():
     rec = recommend(make(4, dimensions=dims(d6=2)))
-    assert rec.summary == "Recommended: Intensive Outpatient (IOP) (deciding: severity, D6 floor)."
+    assert rec.summary == "Recommended: Intensive Outpatient (IOP). Deciding: severity, D6 floor."
+    none = recommend(make(1))
+    assert none.summary == (
+        "Recommended: No SUD program indicated (early intervention / referral). Deciding: criteria."
+    )
 
 
 # --- Rule 3: step-down --------------------------------------------------------------------
