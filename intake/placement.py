@@ -32,7 +32,7 @@ Added by the placement work (also stable):
     Screening.bands_for_sex(sex) -> tuple[Band, ...]
     Recommendation.missing_keys  the keys behind `missing`: "criteria", "d1".."d6",
                                "assessment_date" (same order as `missing`)
-    Recommendation.summary     one sentence to read aloud
+    Recommendation.summary     "Recommended: <label>. Deciding: <rules>." or what is missing
     count_criteria(criteria, *, only_as_prescribed=False) -> int   (ValueError: unknown key)
     severity_for(count) -> "none" | "mild" | "moderate" | "severe"
     screening_bands(screenings, *, sex=None) -> {key: Band} for the totals recorded
@@ -90,8 +90,10 @@ Decisions the domain brief leaves open, made here:
   deciding) and every alert the entered data supports is raised.
 
 Reason.rule values: "criteria" (rule 1), "severity" (rule 2), "step-down" (rule 3),
-"D1 floor" .. "D6 floor" (rule 4), "D4 note". Alert.kind values: "safety" (PHQ-9
-item 9), "imminent-danger" (D3 = 4), "withdrawal-mismatch", "review".
+"D1 floor" .. "D6 floor" (rule 4), "D4 note"; reasons come in that order (D4 note
+between D3 and D5). Alert.kind values, in the order raised: "safety" (PHQ-9 item 9),
+"imminent-danger" (D3 = 4), "withdrawal-mismatch" (CIWA-Ar, then COWS), "review";
+all urgent except "review".
 """
 
 from __future__ import annotations
