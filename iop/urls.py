@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from iop.health import healthz
+
 urlpatterns = [
     path("", include("programs.urls")),
     path("staff/", include("accounts.urls")),
     path("intake/", include("intake.urls")),
     path("schedule/", include("scheduling.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

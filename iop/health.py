@@ -1,0 +1,28 @@
+"""`/healthz` for load balancers and uptime checks: is this app server able to serve?
+
+It touches no session, needs no login and writes no audit event: a probe every few
+seconds must not fill the session or audit tables.
+"""
+
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        # the exception class only: a driver message may carry the connection string
+        logger.warning("healthz: database check failed (%s)", type(exc).__name__)
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
