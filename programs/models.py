@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -9,6 +10,8 @@ class Service(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # part of the catalog version (programs.catalog): an edit shows at once in every process
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["order", "name"]
@@ -20,6 +23,9 @@ class Service(models.Model):
 class ProgramQuerySet(models.QuerySet):
     def published(self) -> "ProgramQuerySet":
         return self.filter(is_published=True)
+
+    def with_services(self) -> "ProgramQuerySet":
+        return self.prefetch_related("services")
 
 
 class Program(models.Model):
@@ -92,6 +98,25 @@ class Program(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programs:program-detail", args=[self.slug])
 
+    def clean(self) -> None:
+        errors = {}
+        for low, high, what in (
+            ("min_weekly_hours", "max_weekly_hours", "hours"),
+            ("min_days_per_week", "max_days_per_week", "days"),
+            ("min_length_weeks", "max_length_weeks", "weeks"),
+        ):
+            low_value, high_value = getattr(self, low), getattr(self, high)
+            if low_value is not None and high_value is not None and high_value < low_value:
+                errors[high] = f"The most {what} cannot be fewer than the fewest {what}."
+        if self.max_days_per_week is not None and self.max_days_per_week > 7:
+            errors["max_days_per_week"] = "A week has 7 days."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def asam_display(self) -> str:
+        return f"ASAM level {self.asam_level} ({self.asam_edition} edition)"
+
     @property
     def weekly_hours_display(self) -> str:
         if self.hours_note:
@@ -127,7 +152,10 @@ def _lines(text: str) -> list[str]:
 def _range_display(low: int | None, high: int | None, unit: str) -> str:
     if low and high and low != high:
         return f"{low}–{high} {unit}s"
-    value = low or high
-    if value:
-        return f"{value} {unit}{'' if value == 1 else 's'}"
+    if low and high:
+        return f"{low} {unit}{'' if low == 1 else 's'}"
+    if low:
+        return f"{low}+ {unit}s"
+    if high:
+        return f"Up to {high} {unit}{'' if high == 1 else 's'}"
     return ""

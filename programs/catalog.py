@@ -1,0 +1,88 @@
+"""The published catalog as the public pages read it, cached per catalog version.
+
+gunicorn runs several workers, each with its own LocMemCache, so deleting cache
+entries from a signal in the worker that saved an edit would leave the other
+workers stale. Instead every cache key carries a *version* read from the database
+on each request: one cheap query over max(updated_at) and row counts of programs,
+services and their links. Any edit changes it, so every process misses the old key
+at once and rebuilds. Edits that bypass save() (QuerySet.update) must bump
+updated_at themselves; m2m changes do so through programs.signals.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+
+from programs.models import Program, Service
+
+CACHE_TIMEOUT = 60 * 60
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Published programs ordered by intensity, each with its services prefetched."""
+
+    programs: tuple[Program, ...]
+    _by_slug: dict[str, Program] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_slug", {p.slug: p for p in self.programs})
+
+    def __iter__(self):
+        return iter(self.programs)
+
+    def __len__(self) -> int:
+        return len(self.programs)
+
+    def get(self, slug: str) -> Program | None:
+        return self._by_slug.get(slug)
+
+    def by_code(self, code: str) -> Program | None:
+        return next((p for p in self.programs if p.code == code), None)
+
+    def neighbours(self, program: Program) -> tuple[Program | None, Program | None]:
+        """The published levels just below and just above `program` in intensity."""
+        lower = [p for p in self.programs if p.intensity < program.intensity]
+        higher = [p for p in self.programs if p.intensity > program.intensity]
+        return (lower[-1] if lower else None, higher[0] if higher else None)
+
+    def services(self) -> list[Service]:
+        """Every service at least one published level offers, in catalog order."""
+        seen: dict[int, Service] = {}
+        for program in self.programs:
+            for service in program.services.all():
+                seen.setdefault(service.pk, service)
+        return sorted(seen.values(), key=lambda s: (s.order, s.name))
+
+    def comparison_rows(self) -> list[tuple[Service, list[bool]]]:
+        """For the compare table: each service with whether each level offers it."""
+        offered = [{s.pk for s in p.services.all()} for p in self.programs]
+        return [(s, [s.pk in ids for ids in offered]) for s in self.services()]
+
+
+def catalog_version() -> str:
+    """A short string that changes whenever any program, service or link changes."""
+    quote = connection.ops.quote_name
+    program = quote(Program._meta.db_table)
+    service = quote(Service._meta.db_table)
+    links = quote(Program.services.through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(updated_at) FROM {program}), (SELECT count(*) FROM {program}),"
+            f" (SELECT max(updated_at) FROM {service}), (SELECT count(*) FROM {service}),"
+            f" (SELECT count(*) FROM {links})"
+        )
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+
+
+def get_catalog() -> Catalog:
+    """The published catalog: one query when cached, three when not."""
+    key = f"programs:catalog:{catalog_version()}"
+    catalog = cache.get(key)
+    if catalog is None:
+        catalog = Catalog(tuple(Program.objects.published().with_services()))
+        cache.set(key, catalog, CACHE_TIMEOUT)
+    return catalog
