@@ -174,6 +174,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # Public call requests: how many one address may send per hour.
 CALL_REQUESTS_PER_HOUR = envint("CALL_REQUESTS_PER_HOUR", "5")
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use
+# REMOTE_ADDR). Behind one proxy every visitor would otherwise share one rate limit.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 
 # Clinic details shown on public pages (fictional demo clinic by default).
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Harbor Light Recovery Center")

@@ -5,6 +5,7 @@ from iop.health import healthz
 
 urlpatterns = [
     path("", include("programs.urls")),
+    path("", include("intake.public_urls")),
     path("staff/", include("accounts.urls")),
     path("intake/", include("intake.urls")),
     path("schedule/", include("scheduling.urls")),

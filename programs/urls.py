@@ -4,6 +4,7 @@ from programs import views
 
 app_name = "programs"
 
+# The call-request pages live in intake/public_urls.py (programs never imports intake).
 urlpatterns = [
     path("", views.home, name="home"),
     path("programs/", views.program_list, name="program-list"),
@@ -11,6 +12,4 @@ urlpatterns = [
     path("programs/<slug:slug>/", views.program_detail, name="program-detail"),
     path("what-to-expect/", views.what_to_expect, name="what-to-expect"),
     path("faq/", views.faq, name="faq"),
-    path("request-a-call/", views.request_call, name="request-call"),
-    path("request-a-call/thank-you/", views.request_call_thanks, name="request-call-thanks"),
 ]
