@@ -26,6 +26,22 @@ run: install
 chromium:
 	@bash scripts/ensure_chromium.sh
 
+# Production-like local run: DEBUG off, a throwaway secret key, collected static files
+# served by whitenoise, gunicorn with gunicorn.conf.py. Plain HTTP on loopback only.
+serve: install
+	@$(WITHDB) 'export DEBUG=0 SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1,localhost \
+	  HOST=$(HOST) PORT=$(PORT) SECRET_KEY="$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))")" && \
+	  $(PY) manage.py migrate --noinput && \
+	  $(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	  echo "" && echo "iop (production settings) at http://$(HOST):$(PORT)/  (Ctrl-C stops it)" && echo "" && \
+	  exec $(PY) -m gunicorn -c gunicorn.conf.py iop.wsgi'
+
+# Page timings at three data sizes, then a load run under gunicorn; prints one table and
+# writes bench/results/latest.md. BENCH_ARGS="--quick" for a short try, "--help" for more.
+bench: install
+	@case " $(BENCH_ARGS) " in *" --no-load "*) ;; *) bash bench/ensure_wrk.sh ;; esac
+	@$(WITHDB) '$(PY) bench/run.py $(BENCH_ARGS)'
+
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

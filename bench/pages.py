@@ -1,0 +1,399 @@
+"""Time every benchmarked page in-process (django.test.Client), print JSON.
+
+Run by bench/run.py with DATABASE_URL pointing at the benchmark database and
+production settings (DEBUG=0). Two modes:
+
+    pages.py measure --requests 30 --warmup 5   timings, query counts, sizes
+    pages.py load-targets                       URLs and a session cookie for wrk
+
+A page whose view, URL or data does not exist yet is reported as missing with the
+reason; nothing is ever estimated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.apps import apps  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.roles import COUNSELOR, DIRECTOR, INTAKE  # noqa: E402
+
+
+class Missing(Exception):
+    """The page (its URL, view or the data it shows) does not exist yet."""
+
+
+@dataclass
+class Request:
+    url: str
+    user: Any = None  # None: anonymous
+    method: str = "get"
+    data: Callable[[int], dict] | None = None  # POST body for the i-th request
+    extra: Callable[[int], dict] = field(default=lambda i: {})
+    expect: int = 200
+
+
+def _url(names: tuple[str, ...], *args: Any, **kwargs: Any) -> str:
+    """The first of `names` that resolves (page owners pick names in parallel)."""
+    for name in names:
+        try:
+            return reverse(name, args=args or None, kwargs=kwargs or None)
+        except NoReverseMatch:
+            continue
+    raise Missing(f"no URL named {' or '.join(names)}")
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        raise Missing(f"no model {label}") from None
+
+
+def _staff(role: str):
+    user = get_user_model().objects.filter(is_active=True, groups__name=role).order_by("pk").first()
+    if user is None:
+        raise Missing(f"no {role} user seeded")
+    return user
+
+
+def _monday():
+    today = timezone.localdate()
+    return today - timedelta(days=today.weekday())
+
+
+def _week_sessions():
+    Session = _model("scheduling.Session")
+    return Session.objects.in_week(_monday())
+
+
+def _busiest_counselor():
+    """The counselor with the most sessions this week: the heaviest week to draw."""
+    SessionCounselor = _model("scheduling.SessionCounselor")
+    start, end = _week_bounds()
+    row = (
+        SessionCounselor.objects.filter(start__lt=end, end__gt=start)
+        .values("counselor")
+        .annotate(n=Count("id"))
+        .order_by("-n", "counselor")
+        .first()
+    )
+    if row is None:
+        raise Missing("no sessions seeded this week")
+    return get_user_model().objects.get(pk=row["counselor"])
+
+
+def _week_bounds():
+    from scheduling import clinictime
+
+    return clinictime.week_bounds(_monday())
+
+
+def _iop():
+    Program = _model("programs.Program")
+    return Program.objects.get(code="IOP")
+
+
+# --- the pages ------------------------------------------------------------------------
+
+
+def page_floor() -> Request:
+    return Request(url="/healthz")
+
+
+def page_home() -> Request:
+    return Request(url=_url(("programs:home",)))
+
+
+def page_program_detail() -> Request:
+    return Request(url=_url(("programs:program-detail",), slug=_iop().slug))
+
+
+def page_compare() -> Request:
+    return Request(url=_url(("programs:compare",)))
+
+
+def page_call_request() -> Request:
+    url = _url(("public_intake:request-call", "intake:request-call"))
+
+    def body(i: int) -> dict:
+        return {
+            "name": "Bench Visitor",
+            "phone": f"(213) 555-01{i % 100:02d}",
+            "email": "",
+            "best_time": "any",
+            "for_whom": "self",
+            "program": "",
+            "message": "",
+            "consent": "on",
+            "website": "",
+        }
+
+    # one address per request: the hourly per-address limit is not what is measured
+    return Request(
+        url=url,
+        method="post",
+        data=body,
+        extra=lambda i: {"REMOTE_ADDR": f"10.9.{i // 250}.{i % 250 + 1}"},
+        expect=302,
+    )
+
+
+def page_inquiry_queue() -> Request:
+    url = _url(("intake:inquiry-list", "intake:inquiries", "intake:inquiry-queue"))
+    if not _model("intake.Inquiry").objects.exists():
+        raise Missing("no inquiries seeded")
+    return Request(url=url, user=_staff(INTAKE))
+
+
+def page_patient_search() -> Request:
+    url = _url(("intake:patient-search", "intake:patient-list", "intake:patients"))
+    Patient = _model("intake.Patient")
+    patient = Patient.objects.order_by("pk").first()
+    if patient is None:
+        raise Missing("no patients seeded")
+    # a surname prefix, as staff type it: matches a handful of rows at every size
+    term = patient.legal_last_name[:4]
+    return Request(url=f"{url}?q={term}", user=_staff(INTAKE))
+
+
+def page_assessment() -> Request:
+    Assessment = _model("intake.Assessment")
+    assessment = Assessment.objects.order_by("pk").last()
+    if assessment is None:
+        raise Missing("no assessments seeded")
+    try:
+        url = assessment.get_absolute_url()
+    except (AttributeError, NoReverseMatch):
+        raise Missing("Assessment has no page yet") from None
+    return Request(url=url, user=_staff(INTAKE))
+
+
+def page_counselor_week() -> Request:
+    counselor = _busiest_counselor()
+    url = _url(("scheduling:my-week", "scheduling:counselor-week", "scheduling:week"))
+    return Request(url=url, user=counselor)
+
+
+def page_program_week() -> Request:
+    iop = _iop()
+    try:
+        url = _url(("scheduling:program-week",), slug=iop.slug)
+    except Missing:
+        url = _url(("scheduling:program-week",), code=iop.code)
+    if not _week_sessions().exists():
+        raise Missing("no sessions seeded this week")
+    return Request(url=url, user=_busiest_counselor())
+
+
+def page_caseload() -> Request:
+    url = _url(("scheduling:caseload", "scheduling:my-caseload"))
+    return Request(url=url, user=_busiest_counselor())
+
+
+def page_ical() -> Request:
+    CalendarFeed = _model("scheduling.CalendarFeed")
+    feed, _ = CalendarFeed.objects.get_or_create(user=_busiest_counselor())
+    url = _url(("scheduling:ical-feed", "scheduling:calendar-feed"), token=feed.token)
+    return Request(url=url)
+
+
+PAGES: list[tuple[str, Callable[[], Request]]] = [
+    ("home", page_home),
+    ("program detail", page_program_detail),
+    ("compare", page_compare),
+    ("call-request POST", page_call_request),
+    ("inquiry queue", page_inquiry_queue),
+    ("patient search", page_patient_search),
+    ("assessment page", page_assessment),
+    ("counselor's week", page_counselor_week),
+    ("program's week", page_program_week),
+    ("caseload + weekly hours", page_caseload),
+    ("iCal feed", page_ical),
+]
+FLOOR = ("floor: /healthz", page_floor)
+
+
+# --- measuring ------------------------------------------------------------------------
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+        _satisfy_second_factor(client, user)
+    return client
+
+
+def _satisfy_second_factor(client: Client, user) -> None:
+    """Directors may need a verified second factor (django-otp): mark the session so,
+    as the test fixtures do. No-op while the project has no OTP device models."""
+    if not user.groups.filter(name=DIRECTOR).exists():
+        return
+    try:
+        from django_otp.plugins.otp_static.models import StaticDevice
+    except (ImportError, RuntimeError):
+        return
+    if not apps.is_installed("django_otp.plugins.otp_static"):
+        return
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="bench")
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+
+
+def _send(client: Client, req: Request, i: int):
+    if req.method == "post":
+        return client.post(req.url, req.data(i), **req.extra(i))
+    return client.get(req.url, **req.extra(i))
+
+
+def _body_size(response) -> int:
+    if getattr(response, "streaming", False):
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def measure(name: str, build: Callable[[], Request], requests: int, warmup: int) -> dict:
+    try:
+        req = build()
+    except Missing as exc:
+        return {"page": name, "status": "missing", "reason": str(exc)}
+    client = _client_for(req.user)
+    counter = 0
+
+    def one():
+        nonlocal counter
+        counter += 1
+        return _send(client, req, counter)
+
+    response = one()
+    if response.status_code != req.expect:
+        return {
+            "page": name,
+            "status": "error",
+            "reason": f"HTTP {response.status_code} (expected {req.expect}) for {req.url}",
+        }
+    for _ in range(warmup):
+        one()
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = one()
+        samples.append((time.perf_counter() - started) * 1000)
+        if response.status_code != req.expect:
+            return {"page": name, "status": "error", "reason": f"HTTP {response.status_code}"}
+    counts = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as ctx:
+            response = one()
+        counts.append(len(ctx.captured_queries))
+    samples.sort()
+    p95_index = max(0, math.ceil(0.95 * len(samples)) - 1)  # nearest rank
+    return {
+        "page": name,
+        "status": "ok",
+        "url": req.url if req.method == "get" else f"POST {req.url}",
+        "n": len(samples),
+        "median_ms": statistics.median(samples),
+        "p95_ms": samples[p95_index],
+        "queries": max(counts),
+        "queries_vary": len(set(counts)) > 1,
+        "bytes": _body_size(response),
+    }
+
+
+def data_counts() -> dict:
+    """How big the seeded clinic is, for the report (absent models are left out)."""
+    counts: dict[str, int] = {}
+    User = get_user_model()
+    counts["staff"] = User.objects.filter(groups__name__in=[INTAKE, COUNSELOR, DIRECTOR]).count()
+    queries = {
+        "active patients": ("intake.Patient", Q(status="active")),
+        "patients": ("intake.Patient", Q()),
+        "inquiries": ("intake.Inquiry", Q()),
+        "assessments": ("intake.Assessment", Q()),
+        "rooms": ("scheduling.Room", Q()),
+        "tracks": ("scheduling.Track", Q()),
+        "sessions": ("scheduling.Session", Q()),
+        "attendees": ("scheduling.Attendee", Q()),
+        "audit events": ("accounts.AuditEvent", Q()),
+    }
+    for label, (model, where) in queries.items():
+        try:
+            counts[label] = _model(model).objects.filter(where).count()
+        except Missing:
+            continue
+    with contextlib.suppress(Missing):
+        counts["sessions this week"] = _week_sessions().count()
+    return counts
+
+
+def cmd_measure(args: argparse.Namespace) -> dict:
+    floor = measure(*FLOOR, requests=args.requests, warmup=args.warmup)
+    pages = [measure(name, build, args.requests, args.warmup) for name, build in PAGES]
+    return {"floor": floor, "pages": pages, "data": data_counts()}
+
+
+def cmd_load_targets(args: argparse.Namespace) -> dict:
+    """URLs for the load run, and a counselor's session cookie (a real DB session)."""
+    from django.conf import settings
+
+    targets: dict[str, Any] = {"static": "/static/css/site.css"}
+    for key, build in (("home", page_home), ("program", page_program_detail)):
+        try:
+            targets[key] = build().url
+        except Missing as exc:
+            targets[key] = {"missing": str(exc)}
+    try:
+        req = page_counselor_week()
+        client = _client_for(req.user)
+        targets["counselor's week"] = req.url
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        targets["cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
+    except Missing as exc:
+        targets["counselor's week"] = {"missing": str(exc)}
+    return targets
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    m = sub.add_parser("measure")
+    m.add_argument("--requests", type=int, default=30)
+    m.add_argument("--warmup", type=int, default=5)
+    sub.add_parser("load-targets")
+    args = parser.parse_args()
+    result = cmd_measure(args) if args.cmd == "measure" else cmd_load_targets(args)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
