@@ -1,10 +1,13 @@
 """One factory per model. Fictional people only; phone numbers in the 555-01xx range."""
 
+import datetime
+
 import factory
 from django.contrib.auth.models import User
 
 from intake.models import Admission, Inquiry, Patient
 from programs.models import Program, Service
+from scheduling.models import Room, SessionType, Track
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -67,3 +70,35 @@ class AdmissionFactory(factory.django.DjangoModelFactory):
     program = factory.LazyFunction(lambda: program("IOP"))
     start_date = factory.Faker("date_between", start_date="-30d", end_date="today")
     primary_counselor = factory.SubFactory(UserFactory)
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Room
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Room {n}")
+    seats = 14
+
+
+def session_type(slug: str) -> SessionType:
+    """A session type from scheduling's data migration (group-therapy, individual-counseling)."""
+    return SessionType.objects.get(slug=slug)
+
+
+class TrackFactory(factory.django.DjangoModelFactory):
+    """A weekly group; defaults to an IOP morning group Mon/Wed/Fri 09:00-12:00."""
+
+    class Meta:
+        model = Track
+
+    program = factory.LazyFunction(lambda: program("IOP"))
+    name = factory.Sequence(lambda n: f"IOP Group {n}")
+    session_type = factory.LazyFunction(lambda: session_type("group-therapy"))
+    weekdays = factory.LazyFunction(lambda: [0, 2, 4])
+    start_time = datetime.time(9, 0)
+    length_minutes = 180
+    room = factory.SubFactory(RoomFactory)
+    lead_counselor = factory.SubFactory(UserFactory)
+    capacity = 12
+    first_date = datetime.date(2026, 1, 5)

@@ -1,0 +1,530 @@
+"""Scheduling workflows: each runs in one transaction and leaves nothing half-saved.
+
+The database refuses double bookings (exclusion constraints, see models.py); these
+functions turn its refusal into a BookingConflict that names the session in the way,
+without patient names (a counselor may not be allowed to see who is in it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from intake.models import Patient
+from scheduling import clinictime
+from scheduling.models import (
+    PARTIAL_ATTENDANCE,
+    Attendance,
+    Attendee,
+    Room,
+    Session,
+    SessionCounselor,
+    SessionType,
+    Track,
+    TrackEnrollment,
+)
+
+EXCLUSION_VIOLATION = "23P01"
+
+
+class BookingConflict(Exception):
+    """Someone or something is already booked at that time; `messages` say by what."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__(" ".join(messages))
+
+
+class EnrollmentError(Exception):
+    pass
+
+
+class AttendanceError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- clashes
+
+
+def find_clashes(
+    *,
+    start: datetime,
+    end: datetime,
+    room: Room | None = None,
+    counselor_ids: Iterable[int] = (),
+    patient_ids: Iterable[int] = (),
+    exclude_session_id: int | None = None,
+) -> list[str]:
+    """What already occupies the room, the counselors or the patients in [start, end)."""
+    messages: list[str] = []
+    if room is not None:
+        taken = (
+            Session.objects.scheduled()
+            .between(start, end)
+            .filter(room=room)
+            .exclude(pk=exclude_session_id)
+            .select_related("session_type", "track", "room")
+            .first()
+        )
+        if taken:
+            messages.append(f"{room.name} is already booked for {taken.describe()}.")
+    counselor_ids = list(counselor_ids)
+    if counselor_ids:
+        links = (
+            SessionCounselor.objects.filter(
+                active=True, counselor_id__in=counselor_ids, start__lt=end, end__gt=start
+            )
+            .exclude(session_id=exclude_session_id)
+            .select_related("counselor", "session__session_type", "session__track", "session__room")
+            .order_by("start")
+        )
+        for link in links:
+            name = link.counselor.get_full_name() or link.counselor.get_username()
+            messages.append(f"{name} is already in {link.session.describe()}.")
+    patient_ids = list(patient_ids)
+    if patient_ids:
+        rows = (
+            Attendee.objects.filter(
+                active=True, patient_id__in=patient_ids, start__lt=end, end__gt=start
+            )
+            .exclude(session_id=exclude_session_id)
+            .select_related("session__session_type", "session__track", "session__room")
+            .order_by("start")
+        )
+        for row in rows:
+            who = "The patient is" if len(patient_ids) == 1 else "A patient in this group is"
+            messages.append(f"{who} already in {row.session.describe()}.")
+    return messages
+
+
+def _exclusion_constraint(exc: IntegrityError) -> str | None:
+    cause = exc.__cause__
+    if getattr(cause, "pgcode", None) != EXCLUSION_VIOLATION:
+        return None
+    diag = getattr(cause, "diag", None)
+    return getattr(diag, "constraint_name", None) or "exclusion"
+
+
+def _conflict(exc: IntegrityError, **clash_args) -> BookingConflict:
+    """The BookingConflict for an exclusion violation; anything else is re-raised."""
+    if _exclusion_constraint(exc) is None:
+        raise exc
+    messages = find_clashes(**clash_args)
+    if not messages:
+        # the other booking was undone between its commit and our look
+        messages = ["That time was taken a moment ago. Please check the schedule and try again."]
+    return BookingConflict(messages)
+
+
+def _sync_copies(session: Session) -> None:
+    """Copy the session's time and status onto its counselor and attendee rows."""
+    active = session.status == Session.Status.SCHEDULED
+    SessionCounselor.objects.filter(session=session).update(
+        start=session.start, end=session.end, active=active
+    )
+    Attendee.objects.filter(session=session).update(
+        start=session.start, end=session.end, active=active
+    )
+
+
+# ---------------------------------------------------------------- individual sessions
+
+
+def book_individual_session(
+    *,
+    patient: Patient,
+    counselor,
+    room: Room,
+    start: datetime,
+    minutes: int,
+    session_type: SessionType,
+    by,
+) -> Session:
+    end = start + timedelta(minutes=minutes)
+    try:
+        with transaction.atomic():
+            session = Session.objects.create(
+                session_type=session_type, start=start, end=end, room=room, created_by=by
+            )
+            SessionCounselor.objects.create(
+                session=session, counselor=counselor, start=start, end=end
+            )
+            Attendee.objects.create(session=session, patient=patient, start=start, end=end)
+    except IntegrityError as exc:
+        raise _conflict(
+            exc,
+            start=start,
+            end=end,
+            room=room,
+            counselor_ids=[counselor.pk],
+            patient_ids=[patient.pk],
+        ) from exc
+    return session
+
+
+def reschedule_session(
+    *, session: Session, start: datetime, minutes: int, room: Room, by
+) -> Session:
+    """Move one session; a track's occurrence becomes an exception to its series."""
+    end = start + timedelta(minutes=minutes)
+    counselor_ids = list(session.counselor_links.values_list("counselor_id", flat=True))
+    patient_ids = list(session.attendees.values_list("patient_id", flat=True))
+    try:
+        with transaction.atomic():
+            session.start, session.end, session.room = start, end, room
+            if session.track_id:
+                session.is_moved = True
+            session.save(update_fields=["start", "end", "room", "is_moved", "updated_at"])
+            _sync_copies(session)
+    except IntegrityError as exc:
+        session.refresh_from_db()
+        raise _conflict(
+            exc,
+            start=start,
+            end=end,
+            room=room,
+            counselor_ids=counselor_ids,
+            patient_ids=patient_ids,
+            exclude_session_id=session.pk,
+        ) from exc
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, session: Session, reason: str, by) -> Session:
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A cancellation needs a reason.")
+    session.status = Session.Status.CANCELLED
+    session.cancel_reason = reason[:300]
+    session.save(update_fields=["status", "cancel_reason", "updated_at"])
+    _sync_copies(session)
+    return session
+
+
+@transaction.atomic
+def save_session_notes(*, session: Session, notes: str, by) -> Session:
+    session.notes = notes
+    if session.track_id:
+        session.is_edited = True
+    session.save(update_fields=["notes", "is_edited", "updated_at"])
+    return session
+
+
+# ---------------------------------------------------------------- attendance
+
+
+def attended_minutes(*, attendance: str, minutes: int | None, session_minutes: int) -> int:
+    """How much of the session counts as attended; raises AttendanceError on bad input."""
+    if attendance == Attendance.PRESENT:
+        return session_minutes
+    if attendance in (Attendance.ABSENT, Attendance.EXCUSED):
+        return 0
+    if attendance in PARTIAL_ATTENDANCE:
+        if minutes is None:
+            raise AttendanceError("Enter the minutes attended.")
+        if not 1 <= minutes < session_minutes:
+            raise AttendanceError(f"Minutes attended must be between 1 and {session_minutes - 1}.")
+        return minutes
+    raise AttendanceError("Choose an attendance.")
+
+
+@transaction.atomic
+def mark_attendance(
+    *, session: Session, marks: dict[int, tuple[str, int | None]], by
+) -> list[Attendee]:
+    """Record attendance for the attendees in `marks` (attendee id -> (attendance,
+    minutes)); returns the rows that changed."""
+    if session.is_cancelled:
+        raise AttendanceError("This session was cancelled; there is no attendance to take.")
+    if not session.has_started():
+        raise AttendanceError("Attendance can be taken once the session has started.")
+    now = timezone.now()
+    changed = []
+    for attendee in session.attendees.select_for_update().filter(pk__in=marks):
+        attendance, minutes = marks[attendee.pk]
+        value = attended_minutes(
+            attendance=attendance, minutes=minutes, session_minutes=session.minutes
+        )
+        if attendee.attendance == attendance and attendee.minutes_attended == value:
+            continue
+        attendee.attendance, attendee.minutes_attended = attendance, value
+        attendee.marked_at, attendee.marked_by = now, by
+        changed.append(attendee)
+    Attendee.objects.bulk_update(
+        changed, ["attendance", "minutes_attended", "marked_at", "marked_by"]
+    )
+    return changed
+
+
+def mark_all_present(*, session: Session, by) -> list[Attendee]:
+    """Everyone not yet marked is present for the whole session."""
+    unmarked = session.attendees.filter(attendance="").values_list("pk", flat=True)
+    return mark_attendance(
+        session=session, marks=dict.fromkeys(unmarked, (Attendance.PRESENT, None)), by=by
+    )
+
+
+# ---------------------------------------------------------------- series
+
+
+@dataclass
+class SeriesResult:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def generate_track_sessions(*, track: Track, start: date, end: date) -> SeriesResult:
+    """Create the track's sessions for the dates in [start, end) that have none yet.
+
+    Idempotent: a date that already has a session (kept, moved or cancelled) is left
+    alone. An occurrence that would double-book its room or a counselor is skipped and
+    reported; a patient who is elsewhere at that time is left off that session.
+    """
+    result = SeriesResult()
+    with transaction.atomic():
+        # one generator per track at a time; the unique (track, date) is the backstop
+        track = Track.objects.select_for_update().get(pk=track.pk)
+        dates = track.occurrence_dates(start, end)
+        if not dates:
+            return result
+        existing = set(
+            track.sessions.filter(occurrence_date__in=dates).values_list(
+                "occurrence_date", flat=True
+            )
+        )
+        enrollments = list(track.enrollments.overlapping(dates[0], dates[-1] + timedelta(1)))
+        for day in dates:
+            if day in existing:
+                continue
+            session = _create_occurrence(track, day, result)
+            if session is None:
+                continue
+            result.created += 1
+            wanted = [e.patient_id for e in enrollments if e.is_active_on(day)]
+            _add_attendees(session, wanted, result)
+    return result
+
+
+def _create_occurrence(track: Track, day: date, result: SeriesResult) -> Session | None:
+    start, end = track.occurrence_times(day)
+    counselor_ids = track.counselor_ids()
+    try:
+        with transaction.atomic():
+            session = Session.objects.create(
+                session_type=track.session_type,
+                track=track,
+                occurrence_date=day,
+                start=start,
+                end=end,
+                room=track.room,
+            )
+            SessionCounselor.objects.bulk_create(
+                SessionCounselor(session=session, counselor_id=pk, start=start, end=end)
+                for pk in counselor_ids
+            )
+    except IntegrityError as exc:
+        conflict = _conflict(
+            exc, start=start, end=end, room=track.room, counselor_ids=counselor_ids
+        )
+        result.problems.append(
+            f"{track.name} on {clinictime.day_display(day)}: not created. {conflict}"
+        )
+        return None
+    return session
+
+
+def _add_attendees(session: Session, patient_ids: Iterable[int], result: SeriesResult) -> None:
+    rows = [
+        Attendee(
+            session=session,
+            patient_id=pk,
+            start=session.start,
+            end=session.end,
+            active=session.status == Session.Status.SCHEDULED,
+        )
+        for pk in patient_ids
+    ]
+    if not rows:
+        return
+    try:
+        with transaction.atomic():
+            Attendee.objects.bulk_create(rows)
+        return
+    except IntegrityError as exc:
+        if _exclusion_constraint(exc) is None:
+            raise
+    for row in rows:  # someone is elsewhere then: add the others one by one
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError as exc:
+            if _exclusion_constraint(exc) is None:
+                raise
+            result.problems.append(
+                f"{session.title} on {clinictime.day_display(session.occurrence_date)}: a patient "
+                "enrolled in the group is booked elsewhere at that time and was not added."
+            )
+
+
+def untouched_future_sessions(track: Track, now: datetime):
+    """The track's sessions still following its rule: not moved, edited, cancelled or
+    attended, and not yet started."""
+    marked = Attendee.objects.filter(session_id=OuterRef("pk")).exclude(attendance="")
+    return (
+        track.sessions.scheduled()
+        .filter(start__gt=now, is_moved=False, is_edited=False)
+        .exclude(Exists(marked))
+    )
+
+
+def update_track_pattern(*, track: Track, now: datetime | None = None) -> SeriesResult:
+    """After the track's rule changed (days, time, length, room, counselors, last date):
+    future untouched occurrences follow the new rule, every other session stays as is.
+
+    Occurrences that fall off the rule are removed; the dates up to the furthest one
+    already generated are filled in. Raises BookingConflict (and changes nothing) when
+    the new rule double-books someone or something.
+    """
+    now = now or timezone.now()
+    today = clinictime.local(now).date()
+    result = SeriesResult()
+    with transaction.atomic():
+        track = Track.objects.select_for_update().get(pk=track.pk)
+        horizon = (
+            track.sessions.filter(occurrence_date__gte=today)
+            .order_by("-occurrence_date")
+            .values_list("occurrence_date", flat=True)
+            .first()
+        )
+        counselor_ids = track.counselor_ids()
+        for session in untouched_future_sessions(track, now).order_by("start"):
+            if not track.runs_on(session.occurrence_date):
+                session.delete()
+                result.removed += 1
+                continue
+            start, end = track.occurrence_times(session.occurrence_date)
+            try:
+                with transaction.atomic():
+                    session.start, session.end = start, end
+                    session.room, session.session_type = track.room, track.session_type
+                    session.save()
+                    session.counselor_links.exclude(counselor_id__in=counselor_ids).delete()
+                    have = set(session.counselor_links.values_list("counselor_id", flat=True))
+                    SessionCounselor.objects.bulk_create(
+                        SessionCounselor(session=session, counselor_id=pk, start=start, end=end)
+                        for pk in counselor_ids
+                        if pk not in have
+                    )
+                    _sync_copies(session)
+            except IntegrityError as exc:
+                raise _conflict(
+                    exc,
+                    start=start,
+                    end=end,
+                    room=track.room,
+                    counselor_ids=counselor_ids,
+                    patient_ids=session.attendees.values_list("patient_id", flat=True),
+                    exclude_session_id=session.pk,
+                ) from exc
+            result.updated += 1
+        if horizon is not None:
+            first = max(today, track.first_date)
+            filled = generate_track_sessions(
+                track=track, start=first, end=horizon + timedelta(days=1)
+            )
+            result.created += filled.created
+            result.problems += filled.problems
+    return result
+
+
+# ---------------------------------------------------------------- enrollment
+
+
+def _check_capacity(
+    track: Track, joined: date, left: date | None, exclude_pk: int | None = None
+) -> None:
+    others = list(track.enrollments.overlapping(joined, left).exclude(pk=exclude_pk))
+    # the head count only rises on someone's first day, so those are the days to check
+    days = {joined} | {
+        e.joined for e in others if e.joined > joined and (left is None or e.joined < left)
+    }
+    for day in sorted(days):
+        count = sum(1 for e in others if e.is_active_on(day))
+        if count >= track.capacity:
+            raise EnrollmentError(
+                f"{track.name} is full on {clinictime.day_display(day)} "
+                f"({track.capacity} of {track.capacity} places taken)."
+            )
+
+
+def enroll_patient(
+    *,
+    track: Track,
+    patient: Patient,
+    joined: date,
+    left: date | None = None,
+    by=None,
+    today: date | None = None,
+) -> tuple[TrackEnrollment, SeriesResult]:
+    """Add a patient to a track from `joined` (until the day before `left`), within its
+    capacity on every one of those days; their upcoming sessions list them."""
+    if left is not None and left <= joined:
+        raise EnrollmentError("The leaving date must be after the joining date.")
+    with transaction.atomic():
+        track = Track.objects.select_for_update().get(pk=track.pk)
+        if joined < track.first_date or (track.last_date and joined > track.last_date):
+            raise EnrollmentError(f"{track.name} does not run on {clinictime.day_display(joined)}.")
+        if track.enrollments.filter(patient=patient).overlapping(joined, left).exists():
+            raise EnrollmentError("The patient is already enrolled in this group for those dates.")
+        _check_capacity(track, joined, left)
+        enrollment = TrackEnrollment.objects.create(
+            track=track, patient=patient, joined=joined, left=left, created_by=by
+        )
+        result = sync_track_attendees(track=track, since=max(joined, today or clinictime.today()))
+    return enrollment, result
+
+
+def end_enrollment(
+    *, enrollment: TrackEnrollment, left: date, today: date | None = None
+) -> SeriesResult:
+    """The patient leaves the track on `left` (their first day no longer in it)."""
+    if left <= enrollment.joined:
+        raise EnrollmentError("The leaving date must be after the joining date.")
+    with transaction.atomic():
+        Track.objects.select_for_update().get(pk=enrollment.track_id)
+        enrollment.left = left
+        enrollment.save(update_fields=["left"])
+        return sync_track_attendees(
+            track=enrollment.track, since=max(left, today or clinictime.today())
+        )
+
+
+def sync_track_attendees(*, track: Track, since: date) -> SeriesResult:
+    """Make the track's scheduled sessions from `since` on list exactly the patients
+    enrolled on their date; attendance already taken is never removed."""
+    result = SeriesResult()
+    sessions = list(
+        track.sessions.scheduled().filter(occurrence_date__gte=since).prefetch_related("attendees")
+    )
+    if not sessions:
+        return result
+    enrollments = list(track.enrollments.overlapping(since, None))
+    stale: list[int] = []
+    for session in sessions:
+        wanted = {e.patient_id for e in enrollments if e.is_active_on(session.occurrence_date)}
+        have = {a.patient_id: a for a in session.attendees.all()}
+        stale += [a.pk for pid, a in have.items() if pid not in wanted and not a.is_marked]
+        missing = sorted(wanted - have.keys())
+        _add_attendees(session, missing, result)
+        result.updated += bool(missing)
+    if stale:
+        result.removed = Attendee.objects.filter(pk__in=stale).delete()[0]
+    return result

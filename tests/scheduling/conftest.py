@@ -1,0 +1,41 @@
+from datetime import date, datetime, time
+
+import pytest
+
+from scheduling import clinictime
+from tests.factories import AdmissionFactory, RoomFactory, TrackFactory, session_type
+
+
+def at(day: date, hhmm: str) -> datetime:
+    """The UTC moment of a clinic wall-clock time."""
+    hour, minute = (int(part) for part in hhmm.split(":"))
+    return clinictime.local_to_utc(day, time(hour, minute))
+
+
+@pytest.fixture
+def individual(db):
+    return session_type("individual-counseling")
+
+
+@pytest.fixture
+def room(db):
+    return RoomFactory(name="Counseling Room 1")
+
+
+@pytest.fixture
+def group_room(db):
+    return RoomFactory(name="Group Room A")
+
+
+@pytest.fixture
+def track(counselor, group_room):
+    """IOP Morning: Mon/Wed/Fri 09:00-12:00 from Mon 5 Jan 2026, led by `counselor`."""
+    return TrackFactory(
+        name="IOP Morning", room=group_room, lead_counselor=counselor, first_date=date(2026, 1, 5)
+    )
+
+
+@pytest.fixture
+def patient(counselor):
+    """An IOP patient on `counselor`'s caseload."""
+    return AdmissionFactory(primary_counselor=counselor, start_date=date(2026, 1, 5)).patient
