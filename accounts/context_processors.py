@@ -1,10 +1,12 @@
 from django.urls import reverse
 
-from accounts.roles import roles_of
+from accounts.roles import DIRECTOR, INTAKE, roles_of
 
 # (label, url name, roles that see it); the first entry every signed-in staff member sees.
 STAFF_NAV = [
     ("Home", "accounts:home", None),
+    ("Inquiries", "intake:inquiry-list", (INTAKE, DIRECTOR)),
+    ("Patients", "intake:patient-list", (INTAKE, DIRECTOR)),
 ]
 
 

@@ -102,3 +102,65 @@ class TrackFactory(factory.django.DjangoModelFactory):
     lead_counselor = factory.SubFactory(UserFactory)
     capacity = 12
     first_date = datetime.date(2026, 1, 5)
+
+
+# --- intake workflow ---------------------------------------------------------------------
+
+
+class ContactAttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "intake.ContactAttempt"
+
+    inquiry = factory.SubFactory(InquiryFactory)
+    method = "phone"
+    outcome = "reached"
+    by = factory.SubFactory(UserFactory)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "intake.Consent"
+
+    patient = factory.SubFactory(PatientFactory)
+    recipient = "Dr. Lena Ortiz, Eastside Family Clinic"
+    purpose = "Coordinate medical care"
+    information = "Attendance, diagnosis and medications"
+    signed_on = factory.Faker("date_between", start_date="-60d", end_date="-10d")
+    expiry_event = "end_of_treatment"
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A draft; the `moderate` trait fills it to a complete IOP-level picture."""
+
+    class Meta:
+        model = "intake.Assessment"
+
+    patient = factory.SubFactory(PatientFactory, status="in_assessment")
+    referral_source = "self"
+
+    class Params:
+        moderate = factory.Trait(
+            criteria_met=factory.LazyFunction(
+                lambda: ["larger_longer", "cut_down", "craving", "obligations"]
+            ),
+            criteria_reviewed=True,
+            d1=1,
+            d2=0,
+            d3=1,
+            d4=1,
+            d5=1,
+            d6=2,
+            d6_note="Shares a flat with a roommate who drinks most nights.",
+        )
+
+
+class SubstanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "intake.Substance"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    substance = "alcohol"
+    is_primary = True
+    frequency = "daily"
+    route = "oral"
+    last_use = factory.LazyAttribute(lambda s: s.assessment.assessment_date)

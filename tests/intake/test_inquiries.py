@@ -1,0 +1,205 @@
+"""Call requests: the queue, the status flow and converting to a patient."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from intake.models import ContactAttempt, Inquiry, InvalidTransition, Patient
+from tests.factories import InquiryFactory
+from tests.intake.conftest import text
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/intake/inquiries/"
+
+
+def hours_ago(n: int):
+    return timezone.now() - timedelta(hours=n)
+
+
+def test_the_queue_shows_new_first_then_the_longest_waiting(intake_client):
+    contacted_old = InquiryFactory(
+        name="Contacted Old", status="contacted", created_at=hours_ago(90)
+    )
+    new_recent = InquiryFactory(name="New Recent", created_at=hours_ago(1))
+    new_old = InquiryFactory(name="New Old", created_at=hours_ago(50))
+    InquiryFactory(name="Closed One", status="closed", closed_reason="duplicate")
+    response = intake_client.get(LIST)
+    names = [i.name for i in response.context["page"].object_list]
+    assert names == [new_old.name, new_recent.name, contacted_old.name]
+    html = text(response)
+    assert "2 days, 2 hours" in html  # how long "New Old" has waited
+    assert "Closed One" not in html
+
+
+def test_the_queue_filters_by_status(intake_client):
+    InquiryFactory(name="Still New")
+    InquiryFactory(name="Was Closed", status="closed", closed_reason="duplicate")
+    html = intake_client.get(LIST + "?status=closed").content.decode()
+    assert "Was Closed" in html and "Still New" not in html
+    html = intake_client.get(LIST + "?status=all").content.decode()
+    assert "Was Closed" in html and "Still New" in html
+
+
+@pytest.mark.parametrize("term", ["Okafor", "amara@example", "2135550142", "555-0142"])
+def test_search_finds_by_name_email_or_phone(intake_client, term):
+    InquiryFactory(name="Amara Okafor", email="amara@example.com", phone="(213) 555-0142")
+    InquiryFactory(name="Wes Lindqvist", email="wes@example.com", phone="(323) 555-0113")
+    response = intake_client.post(LIST, {"q": term})
+    assert [i.name for i in response.context["page"].object_list] == ["Amara Okafor"]
+
+
+def test_search_terms_stay_out_of_urls(intake_client):
+    InquiryFactory(name="Amara Okafor")
+    html = intake_client.post(LIST, {"q": "Okafor"}).content.decode()
+    assert 'method="post"' in html
+    assert "q=Okafor" not in html
+
+
+def test_a_contact_attempt_is_logged_and_moves_a_new_inquiry_on(intake_client, intake_user):
+    inquiry = InquiryFactory()
+    at = timezone.localtime() - timedelta(minutes=5)
+    response = intake_client.post(
+        reverse("intake:log-contact", args=[inquiry.public_id]),
+        {
+            "at": at.strftime("%Y-%m-%dT%H:%M"),
+            "method": "voicemail",
+            "outcome": "left_message",
+            "note": "Left our number only.",
+        },
+    )
+    assert response.status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.CONTACTED
+    attempt = ContactAttempt.objects.get()
+    assert (attempt.method, attempt.outcome, attempt.by) == (
+        "voicemail",
+        "left_message",
+        intake_user,
+    )
+    html = intake_client.get(inquiry.get_absolute_url()).content.decode()
+    assert "Left our number only." in html and "Voicemail" in html
+
+
+def test_a_contact_attempt_in_the_future_is_refused(intake_client):
+    inquiry = InquiryFactory()
+    later = timezone.localtime() + timedelta(hours=2)
+    response = intake_client.post(
+        reverse("intake:log-contact", args=[inquiry.public_id]),
+        {"at": later.strftime("%Y-%m-%dT%H:%M"), "method": "phone", "outcome": "reached"},
+    )
+    assert response.status_code == 400
+    assert "can't be in the future" in text(response)
+    assert not ContactAttempt.objects.exists()
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.NEW
+
+
+def test_illegal_transitions_are_refused_with_a_reason(intake_user):
+    inquiry = InquiryFactory()
+    with pytest.raises(InvalidTransition, match="Log a contact attempt first"):
+        inquiry.book_assessment(at=timezone.now())
+    with pytest.raises(InvalidTransition, match="Contact them and book the assessment first"):
+        inquiry.mark_converted()
+    inquiry.log_contact(
+        at=timezone.now(), method="phone", outcome="reached", note="", by=intake_user
+    )
+    with pytest.raises(InvalidTransition, match="Book the assessment first"):
+        inquiry.mark_converted()
+    inquiry.close(reason="declined")
+    with pytest.raises(InvalidTransition, match="can no longer be added"):
+        inquiry.log_contact(
+            at=timezone.now(), method="phone", outcome="reached", note="", by=intake_user
+        )
+    with pytest.raises(InvalidTransition):
+        inquiry.close(reason="duplicate")
+
+
+def test_closing_needs_a_reason(intake_client):
+    inquiry = InquiryFactory()
+    url = reverse("intake:close-inquiry", args=[inquiry.public_id])
+    response = intake_client.post(url, {"reason": "", "note": ""})
+    assert response.status_code == 400
+    response = intake_client.post(url, {"reason": "other", "note": ""})
+    assert response.status_code == 400
+    assert "Say why" in text(response)
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.NEW
+    response = intake_client.post(url, {"reason": "referred", "note": "Closer to home."})
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.closed_reason) == ("closed", "referred")
+
+
+def test_booking_in_the_past_is_refused(intake_client):
+    inquiry = InquiryFactory(status="contacted")
+    response = intake_client.post(
+        reverse("intake:book-assessment", args=[inquiry.public_id]),
+        {"assessment_at": (timezone.localtime() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert response.status_code == 400
+    inquiry.refresh_from_db()
+    assert inquiry.status == "contacted"
+
+
+@pytest.fixture
+def booked():
+    return InquiryFactory(
+        name="Hana Sato",
+        phone="(323) 555-0114",
+        email="hana@example.com",
+        status=Inquiry.Status.ASSESSMENT_BOOKED,
+    )
+
+
+def test_converting_opens_a_prefilled_patient_form(intake_client, booked):
+    response = intake_client.get(reverse("intake:convert-inquiry", args=[booked.public_id]))
+    form = response.context["form"]
+    assert form["legal_first_name"].value() == "Hana"
+    assert form["legal_last_name"].value() == "Sato"
+    assert form["phone"].value() == "(323) 555-0114"
+    assert form["email"].value() == "hana@example.com"
+
+
+def test_converting_creates_the_patient_and_links_both(intake_client, intake_user, booked):
+    response = intake_client.post(
+        reverse("intake:convert-inquiry", args=[booked.public_id]),
+        {
+            "legal_first_name": "Hana",
+            "legal_last_name": "Sato",
+            "date_of_birth": "1990-05-01",
+            "sex_assigned_at_birth": "female",
+            "phone": "323 555 0114",
+            "email": "hana@example.com",
+        },
+    )
+    patient = Patient.objects.get()
+    assert response.status_code == 302 and response.url == patient.get_absolute_url()
+    booked.refresh_from_db()
+    assert booked.status == Inquiry.Status.CONVERTED
+    assert patient.inquiry == booked
+    assert patient.created_by == intake_user
+    assert patient.phone == "(323) 555-0114"
+    assert AuditEvent.objects.filter(action="create", patient_uuid=patient.uuid).exists()
+
+
+def test_a_bad_patient_form_leaves_the_inquiry_unconverted(intake_client, booked):
+    response = intake_client.post(
+        reverse("intake:convert-inquiry", args=[booked.public_id]),
+        {"legal_first_name": "Hana", "legal_last_name": "Sato", "date_of_birth": "2099-01-01"},
+    )
+    assert response.status_code == 400
+    assert not Patient.objects.exists()
+    booked.refresh_from_db()
+    assert booked.status == Inquiry.Status.ASSESSMENT_BOOKED
+
+
+def test_an_inquiry_that_is_not_booked_is_not_converted(intake_client):
+    inquiry = InquiryFactory()
+    response = intake_client.get(
+        reverse("intake:convert-inquiry", args=[inquiry.public_id]), follow=True
+    )
+    assert "Contact them and book the assessment first." in text(response)
+    assert not Patient.objects.exists()
