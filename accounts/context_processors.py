@@ -1,12 +1,21 @@
+from django.conf import settings
 from django.urls import reverse
 
-from accounts.roles import DIRECTOR, INTAKE, roles_of
+from accounts import sessions
+from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, roles_of
 
 # (label, url name, roles that see it); the first entry every signed-in staff member sees.
 STAFF_NAV = [
     ("Home", "accounts:home", None),
     ("Inquiries", "intake:inquiry-list", (INTAKE, DIRECTOR)),
     ("Patients", "intake:patient-list", (INTAKE, DIRECTOR)),
+    ("My week", "scheduling:week", (COUNSELOR,)),
+    ("Schedule", "scheduling:week", (INTAKE, DIRECTOR)),
+    ("Caseload", "scheduling:caseload", (COUNSELOR, INTAKE, DIRECTOR)),
+    ("Groups", "scheduling:track-list", (INTAKE, DIRECTOR)),
+    ("Audit log", "accounts:audit-log", (DIRECTOR,)),
+    ("Locked accounts", "accounts:lockout-list", (DIRECTOR,)),
+    ("Sign-in security", "accounts:two-factor", None),
 ]
 
 
@@ -24,4 +33,13 @@ def staff_nav(request) -> dict:
             request.path == url if url_name == "accounts:home" else request.path.startswith(url)
         )
         items.append({"label": label, "url": url, "active": active})
-    return {"staff_nav": items}
+    return {"staff_nav": items, "idle": _idle(request)}
+
+
+def _idle(request) -> dict:
+    """What static/js/idle.js needs to know (seconds)."""
+    return {
+        "timeout": settings.IDLE_TIMEOUT_SECONDS,
+        "warning": settings.IDLE_WARNING_SECONDS,
+        "seconds_left": sessions.seconds_left(request),
+    }

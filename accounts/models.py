@@ -6,8 +6,8 @@ from django.utils import timezone
 class AuditEvent(models.Model):
     """One entry of the append-only audit log (who did what to which record, when, from where).
 
-    Rows are only ever inserted: the database refuses UPDATE and DELETE (see the
-    migration that installs the trigger).
+    Rows are only ever inserted: the database refuses UPDATE, DELETE and TRUNCATE
+    (triggers installed by migration 0003; docs/security.md "Audit log").
     """
 
     class Action(models.TextChoices):
@@ -42,7 +42,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["actor", "-at"])]
+        indexes = [
+            models.Index(fields=["actor", "-at"]),
+            # a patient's page lists the latest accesses to the record
+            models.Index(fields=["patient_uuid", "-at"], name="audit_patient_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"

@@ -12,7 +12,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.logout, name="logout"),
+    path("keep-alive/", views.keep_alive, name="keep-alive"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
@@ -39,4 +40,16 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password-reset-complete",
     ),
+    path("two-factor/", views.two_factor_overview, name="two-factor"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path(
+        "two-factor/backup-codes/",
+        views.two_factor_backup_codes,
+        name="two-factor-backup-codes",
+    ),
+    path("two-factor/turn-off/", views.two_factor_disable, name="two-factor-disable"),
+    path("audit/", views.audit_log, name="audit-log"),
+    path("locked-accounts/", views.lockout_list, name="lockout-list"),
+    path("locked-accounts/unlock/", views.unlock_account, name="unlock-account"),
 ]

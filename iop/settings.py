@@ -5,6 +5,7 @@ ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,7 +38,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # the admin with iop's site class: staff sign in through the app's own login
+    "accounts.admin_config.IopAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +49,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "accounts",
     "programs",
     "intake",
@@ -56,12 +63,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, as django-axes asks: turns a locked-out sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iop.urls"
@@ -111,6 +125,12 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes first: it refuses locked-out accounts before a password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "accounts:login"
@@ -171,6 +191,69 @@ SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The header asks browsers to put the site on their built-in HTTPS-only list; that binds
+# every subdomain of the clinic's domain for good, so it is the domain owner's choice
+# (docs/security.md). Off by default, and then check --deploy's reminder is silenced.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0")
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Staff sessions (docs/security.md "Idle sign-out"): they end when the browser closes and
+# after IDLE_TIMEOUT_SECONDS without a request; the page warns IDLE_WARNING_SECONDS after
+# the last request and saves open drafts before signing out.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+IDLE_TIMEOUT_SECONDS = envint("IDLE_TIMEOUT_SECONDS", "900")
+IDLE_WARNING_SECONDS = envint("IDLE_WARNING_SECONDS", "780")
+if not 0 < IDLE_WARNING_SECONDS < IDLE_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured("IDLE_WARNING_SECONDS must be between 0 and IDLE_TIMEOUT_SECONDS.")
+# the server forgets a session this long after it was last saved (a backstop: the idle
+# sign-out above ends it much sooner)
+SESSION_COOKIE_AGE = envint("SESSION_MAX_AGE_SECONDS", str(12 * 3600))
+
+# Sign-in lockout (django-axes): LOGIN_FAILURE_LIMIT failed sign-ins for one username
+# within LOGIN_LOCKOUT_MINUTES lock that username until the time has passed without
+# further failures or a clinical director unlocks it (Staff > Locked accounts).
+# By username, not address: the whole clinic shares one address behind its router.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "30"))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 wants the address in the lockout too. Failures are counted per username
+# whatever the address or browser, so rotating them gains nothing; locking by address
+# would lock out the whole clinic at once (docs/security.md "Sign-in lockout").
+SILENCED_SYSTEM_CHECKS += ["axes.W006"]
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# the app's own audit log records every sign-in and sign-out
+AXES_DISABLE_ACCESS_LOG = True
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Two-factor sign-in (django-otp): required for clinical directors, available to everyone
+# (Staff > Sign-in security).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "iop")
+
+# Content-Security-Policy (django-csp): no inline script, style or event handler anywhere,
+# the Django admin included (docs/security.md "Headers"). img-src allows data: because
+# Bootstrap's stylesheet draws its small icons (menu button, select arrow, check marks)
+# as data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page here uses (accounts.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 
 # Public call requests: how many one address may send per hour.
 CALL_REQUESTS_PER_HOUR = envint("CALL_REQUESTS_PER_HOUR", "5")
@@ -192,5 +275,7 @@ LOGGING = {
     "loggers": {
         # request lines carry URLs only; patients are addressed by UUID, never by name
         "django.server": {"level": "INFO"},
+        # django-axes reports each sign-in at INFO; failures and lockouts (WARNING) stay
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,14 +1,25 @@
 import os
+import time
+from importlib import import_module
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
+from django.db import connection, transaction
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import sessions
 from accounts.roles import COUNSELOR, DIRECTOR, INTAKE
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Production hashes passwords slowly on purpose; tests sign in hundreds of times.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(items):
@@ -50,13 +61,50 @@ def other_counselor(db):
 
 @pytest.fixture
 def director(db):
-    return _staff(DIRECTOR, "director")
+    """A clinical director with an authenticator app (two-factor is required for them)."""
+    user = _staff(DIRECTOR, "director")
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
 
 
 def _client_for(user) -> Client:
+    """A client already signed in as `user`, as the login view leaves a session: idle
+    clock started and, for a user with an authenticator, the second factor verified.
+    Made without a sign-in request, so tests of other things find no sign-in entries in
+    the audit log (tests/accounts/test_login_audit.py covers those)."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[sessions.LAST_ACTIVITY] = int(time.time())
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     client = Client()
-    client.force_login(user)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_audit_log_before_flush(request):
+    """Transactional tests end with Django emptying every table (TRUNCATE). The audit
+    log refuses TRUNCATE while it holds entries (accounts migration 0003), so empty it
+    first, with its guard off for that moment: the test database role owns the tables
+    and may; production's app role does not (docs/security.md "Database role")."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # so this teardown runs before the flush
+    yield
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE accounts_auditevent DISABLE TRIGGER USER")
+        cursor.execute("DELETE FROM accounts_auditevent")
+        cursor.execute("ALTER TABLE accounts_auditevent ENABLE TRIGGER USER")
 
 
 @pytest.fixture

@@ -1,0 +1,108 @@
+"""Request-wide security: idle sign-out, the two-factor requirement, Permissions-Policy."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from accounts import sessions, two_factor
+
+# Pages a signed-in user may open before finishing two-factor sign-in.
+TWO_FACTOR_EXEMPT = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "accounts:keep-alive",
+        "accounts:two-factor-setup",
+        "accounts:two-factor-verify",
+        "accounts:password-reset",
+        "accounts:password-reset-done",
+        "accounts:password-reset-confirm",
+        "accounts:password-reset-complete",
+        "healthz",
+    }
+)
+# The public site never shows anything private; it needs no second factor.
+PUBLIC_NAMESPACES = frozenset({"programs", "public_intake"})
+
+
+def idle_message() -> str:
+    minutes = round(settings.IDLE_TIMEOUT_SECONDS / 60)
+    span = f"{minutes} minutes" if minutes != 1 else "1 minute"
+    if settings.IDLE_TIMEOUT_SECONDS < 60:
+        span = f"{settings.IDLE_TIMEOUT_SECONDS} seconds"
+    return f"You were signed out after {span} without activity. Sign in again to continue."
+
+
+class IdleTimeoutMiddleware:
+    """Ends a signed-in session after IDLE_TIMEOUT_SECONDS without a request.
+
+    The browser (static/js/idle.js) warns first and saves open drafts before the deadline;
+    this is the server's side of the rule, which holds whatever the browser does.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            if sessions.is_idle_expired(request):
+                return self._sign_out(request)
+            sessions.touch(request)
+        return self.get_response(request)
+
+    def _sign_out(self, request: HttpRequest) -> HttpResponse:
+        request.iop_logout_reason = "idle"
+        logout(request)
+        messages.info(request, idle_message())
+        if request.headers.get("X-Requested-With") == "fetch":
+            return HttpResponse(status=401)
+        next_url = request.get_full_path() if request.method == "GET" else request.path
+        return redirect_to_login(next_url)
+
+
+class TwoFactorMiddleware:
+    """A signed-in user with an authenticator must enter a code before any staff page;
+    one who is required to have one (clinical directors) must set it up first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match.view_name in TWO_FACTOR_EXEMPT or match.namespace in PUBLIC_NAMESPACES:
+            return None
+        step = two_factor.pending_step(request)
+        if not step:
+            return None
+        url_name = (
+            "accounts:two-factor-verify"
+            if step == two_factor.VERIFY
+            else "accounts:two-factor-setup"
+        )
+        next_url = request.get_full_path() if request.method == "GET" else request.path
+        return HttpResponseRedirect(f"{reverse(url_name)}?{urlencode({'next': next_url})}")
+
+
+class PermissionsPolicyMiddleware:
+    """Switches off browser features (camera, microphone, location...) no page here uses."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
