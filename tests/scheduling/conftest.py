@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -39,3 +39,28 @@ def track(counselor, group_room):
 def patient(counselor):
     """An IOP patient on `counselor`'s caseload."""
     return AdmissionFactory(primary_counselor=counselor, start_date=date(2026, 1, 5)).patient
+
+
+def book(patient, counselor, room, day: date, hhmm: str, minutes: int = 50, kind=None):
+    """An individual session through the service (so the booking copies are right)."""
+    from scheduling.services import book_individual_session
+
+    return book_individual_session(
+        patient=patient,
+        counselor=counselor,
+        room=room,
+        start=at(day, hhmm),
+        minutes=minutes,
+        session_type=kind or session_type("individual-counseling"),
+        by=counselor,
+    )
+
+
+def group_session(track, day: date, patients=()):
+    """The track's occurrence on `day`, with `patients` enrolled from that day."""
+    from scheduling.services import enroll_patient, generate_track_sessions
+
+    for patient in patients:
+        enroll_patient(track=track, patient=patient, joined=day, today=day)
+    generate_track_sessions(track=track, start=day, end=day + timedelta(days=1))
+    return track.sessions.get(occurrence_date=day)

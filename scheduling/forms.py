@@ -1,0 +1,292 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django import forms
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+
+from accounts.roles import COUNSELOR
+from intake.models import Patient
+from programs.models import Program
+from scheduling import clinictime
+from scheduling.models import (
+    PARTIAL_ATTENDANCE,
+    Attendance,
+    Room,
+    Session,
+    SessionType,
+    Track,
+    Weekday,
+)
+from scheduling.services import AttendanceError, attended_minutes
+
+MAX_SESSION_MINUTES = 8 * 60
+
+
+def counselors() -> QuerySet[User]:
+    return (
+        User.objects.filter(groups__name=COUNSELOR, is_active=True)
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )
+
+
+def staff_name(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return staff_name(obj)
+
+
+class PatientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Patient) -> str:
+        return f"{obj.display_name} ({obj.mrn})"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def clinic_moment(day: date, at: time) -> datetime:
+    """The UTC moment of a clinic date and wall-clock time, refusing the hour skipped
+    when clocks go forward (it does not exist on that day)."""
+    moment = clinictime.local_to_utc(day, at)
+    if clinictime.local(moment).time().replace(second=0, microsecond=0) != at.replace(
+        second=0, microsecond=0
+    ):
+        raise forms.ValidationError(
+            "That time does not exist on that day (the clocks go forward). Choose another.",
+            code="nonexistent_time",
+        )
+    return moment
+
+
+class WhenFormMixin:
+    """date + start_time + minutes -> self.cleaned_data['start'] (aware, UTC)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        day, at = cleaned.get("date"), cleaned.get("start_time")
+        if day and at:
+            try:
+                cleaned["start"] = clinic_moment(day, at)
+            except forms.ValidationError as exc:
+                self.add_error("start_time", exc)
+        return cleaned
+
+
+class WeekForm(forms.Form):
+    """Which week (any day in it) and, for intake staff and directors, whose schedule."""
+
+    date = forms.DateField(
+        label="Go to the week of",
+        required=False,
+        widget=DateInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    show = forms.ChoiceField(
+        label="Show the schedule of",
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, can_choose: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if can_choose:
+            self.fields["show"].choices = self.show_choices()
+        else:
+            del self.fields["show"]
+        for name in [n for n in self.errors if n in self.fields] if self.is_bound else []:
+            widget = self.fields[name].widget
+            widget.attrs["class"] += " is-invalid"
+            widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+
+    @staticmethod
+    def show_choices() -> list:
+        return [
+            ("Counselors", [(f"counselor-{u.pk}", staff_name(u)) for u in counselors()]),
+            ("Rooms", [(f"room-{r.pk}", r.name) for r in Room.objects.filter(is_active=True)]),
+            (
+                "Programs",
+                [
+                    (f"program-{p.code}", f"{p.name} ({p.code})")
+                    for p in Program.objects.filter(tracks__isnull=False).distinct()
+                ],
+            ),
+        ]
+
+
+class IndividualSessionForm(WhenFormMixin, forms.Form):
+    patient = PatientChoiceField(queryset=Patient.objects.none())
+    counselor = StaffChoiceField(queryset=User.objects.none())
+    session_type = forms.ModelChoiceField(
+        label="Type", queryset=SessionType.objects.filter(is_group=False)
+    )
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True))
+    date = forms.DateField(widget=DateInput())
+    start_time = forms.TimeField(label="Starts at", widget=TimeInput())
+    minutes = forms.IntegerField(
+        label="Length (minutes)",
+        min_value=5,
+        max_value=MAX_SESSION_MINUTES,
+        required=False,
+        help_text="Leave empty for the type's usual length.",
+    )
+
+    def __init__(
+        self, *args, patients: QuerySet[Patient], counselor_choices: QuerySet[User], **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].queryset = patients
+        self.fields["counselor"].queryset = counselor_choices
+        if not self.is_bound:
+            self.initial.setdefault(
+                "session_type", SessionType.objects.filter(slug=SessionType.INDIVIDUAL).first()
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("session_type") and not cleaned.get("minutes"):
+            cleaned["minutes"] = cleaned["session_type"].default_minutes
+        return cleaned
+
+
+class RescheduleForm(WhenFormMixin, forms.Form):
+    date = forms.DateField(widget=DateInput())
+    start_time = forms.TimeField(label="Starts at", widget=TimeInput())
+    minutes = forms.IntegerField(
+        label="Length (minutes)", min_value=5, max_value=MAX_SESSION_MINUTES
+    )
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True))
+
+    @classmethod
+    def initial_for(cls, session: Session) -> dict:
+        start = clinictime.local(session.start)
+        return {
+            "date": start.date(),
+            "start_time": start.time(),
+            "minutes": session.minutes,
+            "room": session.room_id,
+        }
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for cancelling",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Staff see this on the session. Do not name patients.",
+    )
+
+
+class NotesForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        labels = {"notes": "Session notes"}
+
+
+class AttendanceForm(forms.Form):
+    """One attendee's row of the roster (prefixed with the attendee's id)."""
+
+    attendance = forms.ChoiceField(
+        choices=Attendance.choices, widget=forms.RadioSelect, required=False
+    )
+    minutes = forms.IntegerField(label="Minutes attended", min_value=1, required=False)
+
+    def __init__(self, *args, session_minutes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session_minutes = session_minutes
+
+    def clean(self):
+        cleaned = super().clean()
+        attendance = cleaned.get("attendance")
+        if not attendance:
+            return cleaned
+        try:
+            cleaned["value"] = attended_minutes(
+                attendance=attendance,
+                minutes=cleaned.get("minutes"),
+                session_minutes=self.session_minutes,
+            )
+        except AttendanceError as exc:
+            field = "minutes" if attendance in PARTIAL_ATTENDANCE else "attendance"
+            self.add_error(field, str(exc))
+        return cleaned
+
+
+class EnrollForm(forms.Form):
+    patient = PatientChoiceField(queryset=Patient.objects.none())
+    joined = forms.DateField(label="Joins on", widget=DateInput())
+
+    def __init__(self, *args, patients: QuerySet[Patient], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].queryset = patients
+
+
+class EndEnrollmentForm(forms.Form):
+    left = forms.DateField(
+        label="Last day in the group",
+        widget=DateInput(),
+        help_text="They are off the group's sessions from the next day.",
+    )
+
+
+class TrackForm(forms.ModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Meets on",
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    lead_counselor = StaffChoiceField(queryset=User.objects.none())
+    co_facilitator = StaffChoiceField(queryset=User.objects.none(), required=False)
+
+    class Meta:
+        model = Track
+        fields = [
+            "name",
+            "program",
+            "session_type",
+            "weekdays",
+            "start_time",
+            "length_minutes",
+            "room",
+            "lead_counselor",
+            "co_facilitator",
+            "capacity",
+            "first_date",
+            "last_date",
+        ]
+        widgets = {
+            "start_time": TimeInput(),
+            "first_date": DateInput(),
+            "last_date": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session_type"].queryset = SessionType.objects.filter(is_group=True)
+        self.fields["lead_counselor"].queryset = counselors()
+        self.fields["co_facilitator"].queryset = counselors()
+        self.fields["room"].queryset = Room.objects.filter(is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        lead, co = cleaned.get("lead_counselor"), cleaned.get("co_facilitator")
+        if lead and co and lead == co:
+            self.add_error("co_facilitator", "Choose someone other than the lead counselor.")
+        return cleaned

@@ -1,0 +1,220 @@
+"""Weekly hours of care: scheduled and attended, against each level's range.
+
+Aggregated in SQL (one query per page, whatever the number of patients or sessions).
+An IOP day is billable (HCPCS H0015) when the patient attended at least 3 hours that
+day in a program that runs at least 3 days a week.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import F, Sum
+from django.db.models.functions import TruncDate
+
+from intake.models import Admission
+from programs.models import Program
+from scheduling import clinictime
+from scheduling.models import Attendee, Session, Track
+
+BILLABLE_DAY_MINUTES = 180
+BILLABLE_MIN_PROGRAM_DAYS = 3
+BILLABLE_CODE = "H0015"
+
+
+@dataclass
+class DayHours:
+    scheduled: int = 0  # minutes
+    attended: int = 0
+
+
+@dataclass
+class WeekHours:
+    program: Program | None
+    days: dict[date, DayHours] = field(default_factory=dict)
+    program_days: int = 0  # days a week the program's groups meet
+
+    @property
+    def scheduled_minutes(self) -> int:
+        return sum(d.scheduled for d in self.days.values())
+
+    @property
+    def attended_minutes(self) -> int:
+        return sum(d.attended for d in self.days.values())
+
+    @property
+    def scheduled_hours(self) -> float:
+        return round(self.scheduled_minutes / 60, 1)
+
+    @property
+    def attended_hours(self) -> float:
+        return round(self.attended_minutes / 60, 1)
+
+    @property
+    def minimum(self) -> int | None:
+        return self.program.min_weekly_hours if self.program else None
+
+    @property
+    def maximum(self) -> int | None:
+        return self.program.max_weekly_hours if self.program else None
+
+    @property
+    def range_display(self) -> str:
+        return self.program.weekly_hours_display if self.program else ""
+
+    @property
+    def scheduled_under_minimum(self) -> bool:
+        return self.minimum is not None and self.scheduled_minutes < self.minimum * 60
+
+    def attended_under_minimum(self) -> bool:
+        return self.minimum is not None and self.attended_minutes < self.minimum * 60
+
+    @property
+    def over_maximum(self) -> bool:
+        return self.maximum is not None and self.scheduled_minutes > self.maximum * 60
+
+    @property
+    def billable_days(self) -> list[date]:
+        if not self.program or self.program.code != Program.Code.IOP:
+            return []
+        if self.program_days < BILLABLE_MIN_PROGRAM_DAYS:
+            return []
+        return sorted(d for d, h in self.days.items() if h.attended >= BILLABLE_DAY_MINUTES)
+
+
+def daily_minutes(*, patient_ids: list[int], start: date, end: date) -> dict:
+    """{patient id: {local date: DayHours}} for the days in [start, end), in one query."""
+    first, _ = clinictime.week_bounds(start)
+    last = clinictime.local_midnight(end)
+    rows = (
+        # the attendee row carries its session's time and status (see models.py)
+        Attendee.objects.filter(
+            patient_id__in=patient_ids, active=True, start__gte=first, start__lt=last
+        )
+        .annotate(day=TruncDate("start", tzinfo=clinictime.clinic_zone()))
+        .values("patient_id", "day")
+        .annotate(length=Sum(F("end") - F("start")), attended=Sum("minutes_attended"))
+        .order_by()
+    )
+    result: dict[int, dict[date, DayHours]] = defaultdict(dict)
+    for row in rows:
+        result[row["patient_id"]][row["day"]] = DayHours(
+            scheduled=int(row["length"].total_seconds() // 60), attended=row["attended"] or 0
+        )
+    return result
+
+
+def _track_rules(program_ids) -> list[tuple[int, list[int], date, date | None]]:
+    return list(
+        Track.objects.filter(program_id__in=program_ids).values_list(
+            "program_id", "weekdays", "first_date", "last_date"
+        )
+    )
+
+
+def _program_days(rules, program_id: int, monday: date) -> int:
+    """Distinct weekdays the program's groups meet in the week of `monday`."""
+    sunday = monday + timedelta(days=6)
+    days: set[int] = set()
+    for pk, weekdays, first, last in rules:
+        if pk == program_id and first <= sunday and (last is None or last >= monday):
+            days.update(weekdays)
+    return len(days)
+
+
+@dataclass
+class CaseloadRow:
+    admission: Admission
+    week: WeekHours
+    week_is_over: bool = False
+
+    @property
+    def patient(self):
+        return self.admission.patient
+
+    @property
+    def flag_under_minimum(self) -> bool:
+        return self.week.scheduled_under_minimum or (
+            self.week_is_over and self.week.attended_under_minimum()
+        )
+
+
+@dataclass
+class CounselorCaseload:
+    counselor: object
+    rows: list[CaseloadRow]
+
+    @property
+    def flagged(self) -> int:
+        return sum(row.flag_under_minimum for row in self.rows)
+
+
+def caseloads(*, counselors: list, monday: date, today: date) -> list[CounselorCaseload]:
+    """Each counselor's open admissions with the week's hours, in three queries."""
+    sunday = monday + timedelta(days=6)
+    admissions = list(
+        Admission.objects.filter(
+            primary_counselor__in=counselors, end_date__isnull=True, start_date__lte=sunday
+        )
+        .select_related("patient", "program")
+        .order_by("patient__legal_last_name", "patient__legal_first_name", "pk")
+    )
+    minutes = daily_minutes(
+        patient_ids=[a.patient_id for a in admissions], start=monday, end=sunday + timedelta(1)
+    )
+    rules = _track_rules({a.program_id for a in admissions}) if admissions else []
+    by_counselor: dict[int, list[CaseloadRow]] = defaultdict(list)
+    for admission in admissions:
+        week = WeekHours(
+            program=admission.program,
+            days=minutes.get(admission.patient_id, {}),
+            program_days=_program_days(rules, admission.program_id, monday),
+        )
+        by_counselor[admission.primary_counselor_id].append(
+            CaseloadRow(admission=admission, week=week, week_is_over=today > sunday)
+        )
+    return [CounselorCaseload(c, by_counselor.get(c.pk, [])) for c in counselors]
+
+
+@dataclass
+class PatientWeek:
+    monday: date
+    attendees: list[Attendee]
+    hours: WeekHours
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+
+def patient_weeks(*, patient, program: Program | None) -> list[PatientWeek]:
+    """The patient's sessions grouped by clinic week, newest first, in two queries."""
+    attendees = list(
+        Attendee.objects.filter(patient=patient)
+        .select_related("session__session_type", "session__track", "session__room")
+        .order_by("-start", "-pk")
+    )
+    weeks: dict[date, list[Attendee]] = defaultdict(list)
+    for attendee in attendees:
+        weeks[clinictime.monday_of(clinictime.local(attendee.start).date())].append(attendee)
+    rules = _track_rules([program.pk]) if weeks and program else []
+    result = []
+    for monday, rows in weeks.items():
+        days: dict[date, DayHours] = defaultdict(DayHours)
+        for row in rows:
+            if row.session.status != Session.Status.SCHEDULED:
+                continue
+            day = days[clinictime.local(row.start).date()]
+            day.scheduled += row.session.minutes
+            day.attended += row.minutes_attended or 0
+        hours = WeekHours(
+            program=program,
+            days=dict(days),
+            program_days=_program_days(rules, program.pk, monday) if program else 0,
+        )
+        result.append(
+            PatientWeek(monday=monday, attendees=sorted(rows, key=lambda a: a.start), hours=hours)
+        )
+    return result
