@@ -174,14 +174,14 @@ def page_inquiry_queue() -> Request:
 
 
 def page_patient_search() -> Request:
-    url = _url(("intake:patient-search", "intake:patient-list", "intake:patients"))
+    url = _url(("intake:patient-list",))
     Patient = _model("intake.Patient")
     patient = Patient.objects.order_by("pk").first()
     if patient is None:
         raise Missing("no patients seeded")
-    # a surname prefix, as staff type it: matches a handful of rows at every size
+    # a surname prefix, as staff type it; POSTed (search words never go in a URL)
     term = patient.legal_last_name[:4]
-    return Request(url=f"{url}?q={term}", user=_staff(INTAKE))
+    return Request(url=url, user=_staff(INTAKE), method="post", data=lambda i: {"q": term})
 
 
 def page_assessment() -> Request:
@@ -197,25 +197,20 @@ def page_assessment() -> Request:
 
 
 def page_counselor_week() -> Request:
-    counselor = _busiest_counselor()
-    url = _url(("scheduling:my-week", "scheduling:counselor-week", "scheduling:week"))
-    return Request(url=url, user=counselor)
+    # a counselor's own week ("My week"), for the counselor with the most sessions
+    return Request(url=_url(("scheduling:week",)), user=_busiest_counselor())
 
 
 def page_program_week() -> Request:
-    iop = _iop()
-    try:
-        url = _url(("scheduling:program-week",), slug=iop.slug)
-    except Missing:
-        url = _url(("scheduling:program-week",), code=iop.code)
     if not _week_sessions().exists():
         raise Missing("no sessions seeded this week")
-    return Request(url=url, user=_busiest_counselor())
+    url = _url(("scheduling:week",)) + f"?show=program-{_iop().code}"
+    return Request(url=url, user=_staff(INTAKE))
 
 
 def page_caseload() -> Request:
-    url = _url(("scheduling:caseload", "scheduling:my-caseload"))
-    return Request(url=url, user=_busiest_counselor())
+    # the busiest counselor's own caseload with this week's hours
+    return Request(url=_url(("scheduling:caseload",)), user=_busiest_counselor())
 
 
 def page_ical() -> Request:
@@ -303,11 +298,12 @@ def measure(name: str, build: Callable[[], Request], requests: int, warmup: int)
         }
     for _ in range(warmup):
         one()
-    samples = []
+    samples, cpu = [], []
     for _ in range(requests):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = one()
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         if response.status_code != req.expect:
             return {"page": name, "status": "error", "reason": f"HTTP {response.status_code}"}
     counts = []
@@ -321,6 +317,7 @@ def measure(name: str, build: Callable[[], Request], requests: int, warmup: int)
         "page": name,
         "status": "ok",
         "url": req.url if req.method == "get" else f"POST {req.url}",
+        "cpu_ms": statistics.median(cpu),
         "n": len(samples),
         "median_ms": statistics.median(samples),
         "p95_ms": samples[p95_index],
@@ -357,9 +354,10 @@ def data_counts() -> dict:
 
 
 def cmd_measure(args: argparse.Namespace) -> dict:
+    data = data_counts()  # before the pages add audit events and inquiries
     floor = measure(*FLOOR, requests=args.requests, warmup=args.warmup)
     pages = [measure(name, build, args.requests, args.warmup) for name, build in PAGES]
-    return {"floor": floor, "pages": pages, "data": data_counts()}
+    return {"floor": floor, "pages": pages, "data": data}
 
 
 def cmd_load_targets(args: argparse.Namespace) -> dict:

@@ -225,6 +225,23 @@ class RssSampler(threading.Thread):
         return self.peak_mb
 
 
+def _worker_cpu_seconds(master_pid: int) -> float:
+    """CPU time of all workers so far, those already recycled included (noise-proof:
+    other processes on the machine change req/s, not the CPU a request costs)."""
+    import psutil
+
+    master = psutil.Process(master_pid)
+    reaped = master.cpu_times()
+    total = reaped.children_user + reaped.children_system
+    for child in master.children():
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def _wrk(port: int, path: str, headers: dict[str, str], seconds: int, connections: int) -> dict:
     cmd = [os.environ.get("WRK", "wrk"), "-t", "2", "-c", str(connections), "-d", f"{seconds}s"]
     cmd += ["--timeout", "10s", "--latency", "-s", str(BENCH / "wrk_report.lua")]
@@ -264,6 +281,7 @@ def load_run(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> di
         else:
             loads.append(Load(name, value))
 
+    loadavg = os.getloadavg()[0]
     port = _free_port()
     genv = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
@@ -293,10 +311,14 @@ def load_run(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> di
                 _wrk(port, load.path, headers, args.load_warmup, args.connections)
             sampler = RssSampler(proc.pid)
             sampler.start()
+            cpu_before = _worker_cpu_seconds(proc.pid)
             try:
                 load.result = _wrk(port, load.path, headers, args.duration, args.connections)
             except (RuntimeError, subprocess.TimeoutExpired) as exc:
                 load.error = str(exc)[:300]
+            else:
+                cpu = _worker_cpu_seconds(proc.pid) - cpu_before
+                load.result["cpu_ms"] = 1000 * cpu / max(load.result["requests"], 1)
             peak = max(peak, sampler.stop())
             if load.result and _get(port, load.path, headers) != 200:
                 load.error = "the page stopped answering 200 during the run"
@@ -320,6 +342,7 @@ def load_run(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> di
         "loads": loads,
         "workers": workers,
         "peak_rss_mb": peak,
+        "loadavg": loadavg,
         "config": {
             "workers": config.get("workers"),
             "worker_class": config.get("worker_class"),
@@ -339,8 +362,8 @@ def _fmt_ms(value: float) -> str:
 
 def page_table(sizes: list[str], measured: dict[str, dict]) -> list[str]:
     lines = [
-        "| page | size | median ms | p95 ms | x floor | queries | KB |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| page | size | median ms | p95 ms | x floor | queries | KB | CPU ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     names = [p["page"] for p in measured[sizes[0]]["pages"]]
     for index, name in enumerate([measured[sizes[0]]["floor"]["page"], *names]):
@@ -349,13 +372,14 @@ def page_table(sizes: list[str], measured: dict[str, dict]) -> list[str]:
             floor = run_["floor"]
             row = floor if index == 0 else run_["pages"][index - 1]
             if row["status"] != "ok":
-                lines.append(f"| {name} | {size} | {row['status']}: {row['reason']} | | | | |")
+                lines.append(f"| {name} | {size} | {row['status']}: {row['reason']} | | | | | |")
                 continue
             ratio = row["median_ms"] / floor["median_ms"] if floor.get("median_ms") else 0
             queries = f"{row['queries']}{' (varies)' if row['queries_vary'] else ''}"
             lines.append(
                 f"| {name} | {size} | {_fmt_ms(row['median_ms'])} | {_fmt_ms(row['p95_ms'])} "
-                f"| {ratio:.1f} | {queries} | {row['bytes'] / 1024:.1f} |"
+                f"| {ratio:.1f} | {queries} | {row['bytes'] / 1024:.1f} "
+                f"| {_fmt_ms(row['cpu_ms'])} |"
             )
     return lines
 
@@ -374,13 +398,13 @@ def data_table(sizes: list[str], measured: dict[str, dict], seeded: dict[str, fl
 
 def load_table(load: dict) -> list[str]:
     lines = [
-        "| target | req/s | p50 ms | p95 ms | p99 ms | errors | x static |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| target | req/s | p50 ms | p95 ms | p99 ms | errors | x static | worker CPU ms/req |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     static = load["loads"][0].result
     for item in load["loads"]:
         if item.missing or item.error:
-            lines.append(f"| {item.name} | {item.missing or item.error} | | | | | |")
+            lines.append(f"| {item.name} | {item.missing or item.error} | | | | | | |")
             continue
         r = item.result
         ratio = r["rps"] / static["rps"] if static and static["rps"] else 0
@@ -391,7 +415,7 @@ def load_table(load: dict) -> list[str]:
         lines.append(
             f"| {item.name} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | {r['p95_us'] / 1000:.1f} "
             f"| {r['p99_us'] / 1000:.1f} | {errors}{f' ({detail})' if detail else ''} "
-            f"| {ratio:.2f} |"
+            f"| {ratio:.2f} | {r['cpu_ms']:.2f} |"
         )
     return lines
 
@@ -556,7 +580,10 @@ def render(
         f"Django {django.get_version()}, PostgreSQL {pg_version} (same machine, unix socket)",
         f"- pages: in-process django.test.Client with DEBUG=0, {args.warmup} warm-up then "
         f"{args.requests} timed requests each; p95 by nearest rank; queries from "
-        "CaptureQueriesContext; floor = /healthz (one SELECT 1) in the same run",
+        "CaptureQueriesContext; floor = /healthz (one SELECT 1) in the same run; CPU ms = "
+        "median CPU time of the Python process per request (excludes PostgreSQL's time, and "
+        "barely moves when other processes share the cores)",
+        f"- machine load average (1 min) when the run started: {args.loadavg:.1f}",
         "",
         "## Data",
         "",
@@ -576,7 +603,10 @@ def render(
             f"{args.duration} s per target after {args.load_warmup} s warm-up, 127.0.0.1; "
             f"gunicorn {c['workers']} x {c['worker_class']} workers"
             + (f" x {c['threads']} threads" if (c["threads"] or 1) > 1 else "")
-            + f", max_requests {c['max_requests']}; data: {sizes[-1]} size.",
+            + f", max_requests {c['max_requests']}; data: {sizes[-1]} size; machine load "
+            f"average {load['loadavg']:.1f} before the runs. Worker CPU ms/req is the workers' "
+            "CPU time over requests served: unlike req/s it does not move when other "
+            "processes share the cores.",
             "",
             *load_table(load),
             "",
@@ -637,6 +667,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    args.loadavg = os.getloadavg()[0]
     base_url = os.environ.get("DATABASE_URL")
     if not base_url:
         raise SystemExit("bench: DATABASE_URL is unset: run through scripts/withdb.py (make bench)")
@@ -672,7 +703,7 @@ def main(argv: list[str]) -> int:
     print(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report)
-    print(f"bench: written to {args.output.relative_to(ROOT)}")
+    print(f"bench: written to {args.output}")
     return 0
 
 

@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand
 
 from scheduling.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
@@ -6,8 +8,22 @@ from scheduling.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 class Command(BaseCommand):
     help = "Load the fictional demo clinic (idempotent) and print the demo logins."
 
+    def add_arguments(self, parser) -> None:
+        # bigger clinics for benchmarks (scheduling/sizes.py); small is what `make run` loads
+        parser.add_argument("--size", choices=("small", "clinic", "large"), default="small")
+        parser.add_argument("--scale", type=float, default=1.0, help="shrink a site (tests)")
+
     def handle(self, *args, **options) -> None:
         ensure_demo_users()
         self.stdout.write(f"Demo logins (fictional staff; password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<12} {demo.role}")
+
+        if options["size"] != "small":
+            from scheduling.sizes import seed_size  # factory-boy and Faker: dev tools
+
+            started = time.perf_counter()
+            created = seed_size(options["size"], scale=options["scale"])
+            took = time.perf_counter() - started
+            summary = ", ".join(f"{n} {kind}" for kind, n in created.items()) or "nothing new"
+            self.stdout.write(f"Size {options['size']}: {summary} ({took:.1f} s)")

@@ -1,0 +1,102 @@
+"""seed_demo --size: bigger fictional clinics for benchmarks, idempotent per size."""
+
+import random
+import re
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.utils import timezone
+
+from intake.models import Admission, Assessment, Patient
+from scheduling import clinictime
+from scheduling.models import Attendee, Room, Session, SessionCounselor, Track
+from scheduling.sizes import SITE_NAMES, SiteShape, plan_site
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    "auth.User",
+    "intake.Inquiry",
+    "intake.Patient",
+    "intake.Admission",
+    "intake.Assessment",
+    "scheduling.Room",
+    "scheduling.Track",
+    "scheduling.TrackEnrollment",
+    "scheduling.Session",
+    "scheduling.SessionCounselor",
+    "scheduling.Attendee",
+]
+
+
+def _counts() -> dict[str, int]:
+    return {label: apps.get_model(label).objects.count() for label in MODELS}
+
+
+def test_small_is_idempotent():
+    call_command("seed_demo")
+    first = _counts()
+
+    call_command("seed_demo", "--size", "small")
+
+    assert _counts() == first
+
+
+def test_clinic_builds_a_site_once():
+    call_command("seed_demo", "--size", "clinic", "--scale", "0.1")
+    first = _counts()
+
+    call_command("seed_demo", "--size", "clinic", "--scale", "0.1")
+
+    assert _counts() == first
+    shape = SiteShape.scaled(0.1)
+    assert Room.objects.filter(name__startswith=SITE_NAMES[0]).count() == shape.rooms
+    active = Patient.objects.filter(status=Patient.Status.ACTIVE)
+    assert active.count() == shape.op + shape.iop + shape.php
+    # every active patient has an open admission decided from a signed assessment
+    assert Admission.objects.filter(end_date__isnull=True, decision__isnull=False).count() == (
+        active.count()
+    )
+    assert Assessment.objects.filter(status=Assessment.Status.COMPLETED).count() == active.count()
+    assert Track.objects.filter(program__code="IOP").exists()
+    # fictional phone numbers only
+    assert all(re.fullmatch(r"\(213\) 555-01\d\d", p.phone) for p in Patient.objects.all())
+
+
+def test_clinic_has_history_with_attendance_and_a_future_without():
+    call_command("seed_demo", "--size", "clinic", "--scale", "0.1")
+    now = timezone.now()
+    monday = clinictime.monday_of(clinictime.today())
+
+    assert Session.objects.in_week(monday - timedelta(weeks=8)).exists()
+    assert Session.objects.in_week(monday + timedelta(weeks=3)).exists()
+    assert not Session.objects.in_week(monday + timedelta(weeks=4)).exists()
+    past = Attendee.objects.filter(end__lte=now, active=True)
+    assert past.exists()
+    assert not past.filter(attendance="").exists()
+    assert not Attendee.objects.filter(start__gt=now).exclude(attendance="").exists()
+    assert Attendee.objects.filter(attendance="absent").exists()
+
+
+def test_clinic_books_nobody_twice():
+    call_command("seed_demo", "--size", "clinic", "--scale", "0.1")
+
+    # the exclusion constraints already refused any clash on insert; check it plainly too
+    for model, key in ((SessionCounselor, "counselor_id"), (Attendee, "patient_id")):
+        rows = sorted(model.objects.filter(active=True).values_list(key, "start", "end"))
+        for (who_a, _, end_a), (who_b, start_b, _) in zip(rows, rows[1:], strict=False):
+            assert who_a != who_b or end_a <= start_b
+
+
+def test_a_full_site_is_planned_without_double_booking():
+    shape = SiteShape.scaled(1.0)
+    tracks, patients, visits = plan_site(shape, random.Random(1))
+
+    assert len(patients) == 200
+    assert sum(len(t.members) for t in tracks) == 200
+    sessions_a_week = sum(len(t.weekdays) for t in tracks) + len(
+        [v for v in visits if v.parity in (None, 0)]
+    )
+    assert 500 <= sessions_a_week <= 700
