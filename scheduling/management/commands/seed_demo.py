@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from scheduling.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
+from scheduling.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_schedule, ensure_demo_users
 
 
 class Command(BaseCommand):
@@ -18,6 +18,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (fictional staff; password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<12} {demo.role}")
+        # after intake's demo patients (ensure_demo_schedule makes sure they are there)
+        schedule = ensure_demo_schedule()
+        self.stdout.write(
+            f"Schedule: {schedule.tracks} new groups, {schedule.enrollments} enrollments, "
+            f"{schedule.sessions} new sessions, {schedule.marked} attendance marks"
+        )
 
         if options["size"] != "small":
             from scheduling.sizes import seed_size  # factory-boy and Faker: dev tools

@@ -1,0 +1,32 @@
+"""The demo clinic: groups, enrolled demo patients, five weeks of sessions, attendance."""
+
+from datetime import timedelta
+
+from scheduling import clinictime
+from scheduling.demo import ensure_demo_schedule
+from scheduling.models import Attendee, Session, Track, TrackEnrollment
+
+
+def test_the_demo_schedule_is_lively_and_idempotent(db):
+    first = ensure_demo_schedule()
+    assert first.tracks == 4
+    assert set(Track.objects.values_list("name", flat=True)) == {
+        "IOP Morning",
+        "IOP Evening",
+        "PHP Day",
+        "OP Relapse Prevention",
+    }
+    assert first.enrollments >= 8  # intake's demo patients by their level
+    monday = clinictime.monday_of(clinictime.today())
+    this_week = Session.objects.in_week(monday)
+    assert this_week.filter(track__name="IOP Morning").count() == 3
+    assert this_week.filter(track__isnull=True).count() >= 8  # individual sessions
+    last_week = Session.objects.in_week(monday - timedelta(days=7))
+    assert not Attendee.objects.filter(session__in=last_week, attendance="").exists()
+    assert Attendee.objects.exclude(attendance="").exclude(attendance="present").exists()
+    # every IOP patient is in exactly one IOP group
+    iop = TrackEnrollment.objects.filter(track__program__code="IOP")
+    assert iop.count() == iop.values("patient").distinct().count()
+
+    again = ensure_demo_schedule()
+    assert (again.tracks, again.enrollments, again.sessions, again.marked) == (0, 0, 0, 0)
