@@ -126,7 +126,7 @@ class CallRequestForm(forms.Form):
     )
     consent = forms.BooleanField(
         label="You may contact me by phone or e-mail about this request.",
-        error_messages={"required": "Please tick this box so that we may contact you."},
+        error_messages={"required": "Please tick the box to say we may contact you."},
     )
     # honeypot: hidden from people and assistive technology, bots fill it in
     website = forms.CharField(

@@ -72,7 +72,7 @@ def test_phone_alone_or_email_alone_is_enough(anon_client):
         ({"phone": "555-0147"}, "phone", PHONE_INVALID),
         ({"phone": "(213) 555-01AB"}, "phone", PHONE_INVALID),
         ({"phone": "+44 20 7946 0958"}, "phone", PHONE_INVALID),
-        ({"consent": None}, "consent", "Please tick this box so that we may contact you."),
+        ({"consent": None}, "consent", "Please tick the box to say we may contact you."),
         ({"name": "  "}, "name", "Please tell us what to call you (a first name is fine)."),
         (
             {"message": "x" * 1001},

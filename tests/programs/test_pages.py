@@ -42,7 +42,7 @@ def test_home_puts_iop_in_front_and_says_how_to_start(anon_client):
     response = anon_client.get(reverse("programs:home"))
     assert response.context["featured"].code == "IOP"
     html = response.content.decode()
-    assert "Our main program" in html
+    assert "Where most people start" in html
     featured_at = html.index("featured-card")
     assert html.index("Intensive Outpatient", featured_at) < html.index("Outpatient</a>")
     assert "How to get started" in html
@@ -106,8 +106,8 @@ def test_the_ends_of_the_scale_have_one_neighbour(anon_client):
 def test_compare_has_one_labelled_scrollable_table_of_all_levels(anon_client):
     html = anon_client.get(reverse("programs:compare")).content.decode()
     assert html.count("<table") == 1
-    assert 'role="region" aria-labelledby="compare-caption"' in html and 'tabindex="0"' in html
-    assert '<caption id="compare-caption">' in html
+    assert 'role="region" aria-labelledby="compare-title"' in html and 'tabindex="0"' in html
+    assert '<caption class="visually-hidden">Levels of care at' in html
     for row in ("Hours of care a week", "Days a week", "Usual length", "Where you live"):
         assert f'<th scope="row">{row}</th>' in html
     assert html.count('<th scope="col">') == 4
