@@ -28,11 +28,12 @@ def _client_address(request: HttpRequest) -> str:
 @sensitive_post_parameters()
 def request_call(request: HttpRequest) -> HttpResponse:
     catalog = get_catalog()
+    preselected = request.GET.get("program", "")
     form = CallRequestForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         programs=catalog,
         source_hash=hash_source(_client_address(request)),
-        initial={"program": request.GET.get("program", "")},
+        initial={"program": preselected},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -41,7 +42,11 @@ def request_call(request: HttpRequest) -> HttpResponse:
             form.add_error(None, rate_limit_message())
         else:
             return redirect("public_intake:request-call-thanks")
-    return render(request, "programs/request_call.html", {"form": form})
+    return render(
+        request,
+        "programs/request_call.html",
+        {"form": form, "catalog": catalog, "preselected": preselected},
+    )
 
 
 def request_call_thanks(request: HttpRequest) -> HttpResponse:

@@ -25,6 +25,8 @@ class Catalog:
     """Published programs ordered by intensity, each with its services prefetched."""
 
     programs: tuple[Program, ...]
+    # the catalog_version() this was read at: other caches of catalog-derived output key on it
+    version: str = ""
     _by_slug: dict[str, Program] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -80,9 +82,10 @@ def catalog_version() -> str:
 
 def get_catalog() -> Catalog:
     """The published catalog: one query when cached, three when not."""
-    key = f"programs:catalog:{catalog_version()}"
+    version = catalog_version()
+    key = f"programs:catalog:{version}"
     catalog = cache.get(key)
     if catalog is None:
-        catalog = Catalog(tuple(Program.objects.published().with_services()))
+        catalog = Catalog(tuple(Program.objects.published().with_services()), version)
         cache.set(key, catalog, CACHE_TIMEOUT)
     return catalog

@@ -1,17 +1,43 @@
-"""{% call_request_form program %}: the call-request form, embedded on program pages."""
+"""{% call_request_form program %}: the blank call-request form, for program pages and
+the request page itself.
+
+Rendering the form through crispy costs more than the rest of a program page, so the
+blank form is rendered once per catalog version and preselected program and cached with
+a slot where each visitor's own CSRF token goes.
+"""
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from intake.public_forms import CallRequestForm
-from programs.catalog import get_catalog
+from programs.catalog import CACHE_TIMEOUT, Catalog, get_catalog
 from programs.models import Program
 
 register = template.Library()
 
+_TOKEN_SLOT = "@@csrf-token@@"
 
-@register.inclusion_tag("includes/_call_request_form.html", takes_context=True)
-def call_request_form(context: template.Context, program: Program | None = None) -> dict:
+
+@register.simple_tag(takes_context=True)
+def call_request_form(
+    context: template.Context, program: Program | str | None = None
+) -> SafeString:
     # the page usually has the catalog already; reuse it instead of asking again
-    programs = context.get("catalog") or get_catalog()
-    form = CallRequestForm(programs=programs, initial={"program": program.slug if program else ""})
-    return {"form": form, "csrf_token": context.get("csrf_token"), "embedded": True}
+    catalog: Catalog = context.get("catalog") or get_catalog()
+    slug = program.slug if isinstance(program, Program) else (program or "")
+    if catalog.get(slug) is None:
+        slug = ""  # only known programs make cache keys
+    key = f"intake:call-request-form:{catalog.version}:{slug}"
+    html = cache.get(key)
+    if html is None:
+        form = CallRequestForm(programs=catalog, initial={"program": slug})
+        html = render_to_string(
+            "includes/_call_request_form.html", {"form": form, "csrf_token": _TOKEN_SLOT}
+        )
+        cache.set(key, html, CACHE_TIMEOUT)
+    # str() of the lazy token also makes the response set the CSRF cookie
+    token = escape(str(context.get("csrf_token", "")))
+    return mark_safe(html.replace(_TOKEN_SLOT, token))

@@ -96,6 +96,16 @@ def test_a_visitor_on_a_phone_finds_iop_compares_and_requests_a_call(page, live_
 
 
 def test_every_public_page_fits_a_phone_passes_axe_and_is_photographed(page, live_server, shoot):
+    # a blocked script or style (Content-Security-Policy) shows up as a console error
+    errors = []
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "favicon" not in (msg.location or {}).get("url", "")
+            else None
+        ),
+    )
     for name, path in PAGES:
         page.set_viewport_size(PHONE)
         assert page.goto(live_server.url + path).ok, path
@@ -114,6 +124,7 @@ def test_every_public_page_fits_a_phone_passes_axe_and_is_photographed(page, liv
         assert page.goto(live_server.url + path).ok, path
         assert_accessible(page)
         shoot(page, f"public-{name}-desktop")
+    assert not errors, errors
 
 
 def test_the_faq_answers_open_and_pass_axe(page, live_server):

@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from intake.models import Inquiry
@@ -177,6 +178,47 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_limited(anon_client, se
 def test_the_page_preselects_a_program_from_the_link(anon_client):
     html = anon_client.get(URL, {"program": "partial-hospitalization"}).content.decode()
     assert '<option value="partial-hospitalization" selected>' in html
+    html = anon_client.get(URL, {"program": "<script>"}).content.decode()
+    assert '<option value="" selected>Not sure yet</option>' in html
+
+
+def test_an_empty_post_is_answered_with_the_errors(anon_client):
+    response = anon_client.post(URL, {})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {
+        "name",
+        "phone",
+        "consent",
+        "best_time",
+        "for_whom",
+    }
+    assert Inquiry.objects.count() == 0
+
+
+def test_each_visitor_gets_their_own_working_csrf_token_in_the_cached_form():
+    """The blank form is cached; the token slot must still be filled per visitor."""
+    tokens = []
+    for _ in range(2):
+        client = Client(enforce_csrf_checks=True)
+        html = client.get(program("IOP").get_absolute_url()).content.decode()
+        token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        assert "@@" not in token and len(token) == 64
+        tokens.append(token)
+        response = client.post(
+            URL, {**GOOD, "csrfmiddlewaretoken": token}, REMOTE_ADDR="192.0.2.50"
+        )
+        assert response.status_code == 302
+    assert tokens[0] != tokens[1]
+    assert Inquiry.objects.count() == 2
+
+
+def test_the_cached_form_follows_catalog_edits(anon_client):
+    anon_client.get(URL)
+    level = program("PHP")
+    level.name = "Day Program"
+    level.save()
+    html = anon_client.get(URL).content.decode()
+    assert '<option value="partial-hospitalization">Day Program</option>' in html
 
 
 def test_nothing_typed_reaches_the_logs(anon_client, caplog):
