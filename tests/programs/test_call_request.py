@@ -1,8 +1,11 @@
 """Request a confidential call: bad input refused with a message and nothing stored."""
 
 import logging
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -251,3 +254,29 @@ def test_us_phone_numbers_are_normalised(raw, expected):
 def test_other_numbers_are_refused(raw):
     with pytest.raises(ValueError):
         normalize_us_phone(raw)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_cannot_both_slip_under_the_limit(settings):
+    """Both requests wait on the per-address lock; the first in takes the last place."""
+    settings.CALL_REQUESTS_PER_HOUR = 1
+    statuses = []
+
+    def send():
+        try:
+            response = Client().post(URL, {**GOOD, "program": ""}, REMOTE_ADDR="203.0.113.9")
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        # hold the lock so both requests are inside the view, waiting, before either counts
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [hash_source("203.0.113.9")])
+        threads = [threading.Thread(target=send) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+    for thread in threads:
+        thread.join(timeout=10)
+    assert sorted(statuses) == [200, 302]
+    assert Inquiry.objects.count() == 1
