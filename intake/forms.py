@@ -172,6 +172,10 @@ class PatientForm(forms.ModelForm):
             "emergency_contact_relationship": "Relationship",
             "emergency_contact_phone": "Phone",
         }
+        error_messages = {
+            "state": {"max_length": "Enter the two-letter state code, like CA."},
+            "postal_code": {"max_length": "Enter a 5-digit ZIP code (or ZIP+4, like 90012-1234)."},
+        }
         help_texts = {
             "gender_identity": "In the patient's own words.",
             "state": "Two letters, e.g. CA.",

@@ -690,6 +690,6 @@ def change_level(request: HttpRequest, uuid: UUID, admission_id: int) -> HttpRes
     )
 
 
-@intake_only
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("intake:inquiry-list"))

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from intake.demo import ensure_demo_intake
 from scheduling.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_schedule, ensure_demo_users
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=1.0, help="shrink a site (tests)")
 
     def handle(self, *args, **options) -> None:
+        ensure_demo_intake()  # call requests, patients, assessments, admissions (makes users)
         ensure_demo_users()
         self.stdout.write(f"Demo logins (fictional staff; password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
