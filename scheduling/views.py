@@ -204,7 +204,9 @@ def _render_session(
             "rows": rows,
             "hidden_count": hidden,
             "may_mark": may_mark,
-            "may_change": can_change_session(user, session),
+            # attendance taken: the session is a record now, no longer moved or cancelled
+            "may_change": can_change_session(user, session)
+            and not session.attendees.exclude(attendance="").exists(),
             "attendance_open": may_mark and session.has_started() and not session.is_cancelled,
             "any_unmarked": any(not a.is_marked for a in attendees),
             "notes_form": notes_form or (NotesForm(instance=session) if may_mark else None),

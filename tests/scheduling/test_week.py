@@ -79,7 +79,8 @@ def test_today_is_marked(counselor_client):
     html = counselor_client.get(WEEK).content.decode()
     today = clinictime.today()
     assert html.count('aria-current="date"') == 2  # the day heading and the "This week" link
-    assert f'{today:%a}</span> <span class="wk-date">{today.day} {today:%b}' in html
+    badge = '<span class="badge wk-today">Today</span>'
+    assert f'{today:%a} {badge}</span> <span class="wk-date">{today.day} {today:%b}' in html
 
 
 def test_previous_and_next_weeks(counselor_client):
