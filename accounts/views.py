@@ -86,8 +86,8 @@ def _count(value: str | None) -> int:
         return 0
 
 
-@require_POST
 @login_required
+@require_POST
 def keep_alive(request: HttpRequest) -> JsonResponse:
     """'Stay signed in' from the idle warning: counts as activity, says how long is left."""
     sessions.touch(request, force=True)
@@ -200,8 +200,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
     """Replace the backup codes (the old ones stop working)."""
     if not two_factor.has_authenticator(request.user):
@@ -212,8 +212,8 @@ def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:two-factor")
 
 
-@require_POST
 @login_required
+@require_POST
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if two_factor.is_required_for(request.user):
         raise PermissionDenied
@@ -295,8 +295,8 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(DIRECTOR)
+@require_POST
 def unlock_account(request: HttpRequest) -> HttpResponse:
     form = UnlockForm(request.POST)
     if form.is_valid():

@@ -1,0 +1,312 @@
+"""docs/access-matrix.md is the specification: every named URL in the URLconf has a row,
+and every role gets exactly what its cell says (see the legend in that file).
+
+A new URL fails `test_every_url_has_a_row` until its row is added; a URL that takes
+arguments also needs an entry in SAMPLES below (built from real objects).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.factories import (
+    AdmissionFactory,
+    AssessmentFactory,
+    ConsentFactory,
+    InquiryFactory,
+    RoomFactory,
+    SubstanceFactory,
+    TrackFactory,
+    program,
+    session_type,
+)
+
+MATRIX = Path(__file__).resolve().parents[2] / "docs" / "access-matrix.md"
+ROLES = ("anonymous", "intake", "counselor", "director")
+CLIENTS = {
+    "anonymous": "anon_client",
+    "intake": "intake_client",
+    "counselor": "counselor_client",
+    "director": "director_client",
+}
+CELLS = {"public", "login", "allowed", "own", "post", "redirect", "403", "404"}
+ADMIN = "admin:*"
+LOGIN_URL = reverse("accounts:login")
+
+
+def read_matrix() -> dict[str, dict[str, str]]:
+    rows: dict[str, dict[str, str]] = {}
+    for line in MATRIX.read_text().splitlines():
+        if not line.startswith("| `"):
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        name = cells[0].strip("`")
+        assert name not in rows, f"{name} has two rows in {MATRIX.name}"
+        rows[name] = dict(zip(ROLES, cells[1:5], strict=True))
+        bad = set(rows[name].values()) - CELLS
+        assert not bad, f"{name}: unknown cell value(s) {bad}; use one of {sorted(CELLS)}"
+    return rows
+
+
+def url_names() -> dict[str, str]:
+    """Every URL name in the URLconf ("namespace:name"), the admin as one `admin:*`,
+    with its route; unnamed routes outside the admin are reported by route."""
+    found: dict[str, str] = {}
+
+    def walk(patterns, prefix: str, namespace: str | None) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                if inner == "admin":
+                    found[ADMIN] = prefix + str(entry.pattern)
+                    continue
+                walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern):
+                route = prefix + str(entry.pattern)
+                if entry.name is None:
+                    found[f"<unnamed route {route!r}>"] = route
+                else:
+                    found[f"{namespace}:{entry.name}" if namespace else entry.name] = route
+
+    walk(get_resolver().url_patterns, "/", None)
+    return found
+
+
+MATRIX_ROWS = read_matrix()
+URL_NAMES = url_names()
+
+
+class World:
+    """Real objects for URLs that take arguments, made on first use. Everything a
+    counselor may see belongs to the `counselor` fixture (their caseload, their session)."""
+
+    def __init__(self, counselor, intake_user):
+        self.counselor = counselor
+        self.intake_user = intake_user
+
+    @cached_property
+    def admission(self):
+        return AdmissionFactory(primary_counselor=self.counselor, program=program("IOP"))
+
+    @cached_property
+    def patient(self):
+        return self.admission.patient
+
+    @cached_property
+    def consent(self):
+        return ConsentFactory(patient=self.patient)
+
+    @cached_property
+    def draft_assessment(self):
+        return AssessmentFactory(patient=self.patient, created_by=self.intake_user)
+
+    def _completed_assessment(self):
+        from intake import services
+
+        assessment = AssessmentFactory(moderate=True, created_by=self.intake_user)
+        SubstanceFactory(assessment=assessment)
+        return services.complete_assessment(assessment=assessment, by=self.intake_user)
+
+    @cached_property
+    def signed_assessment(self):
+        return self._completed_assessment()
+
+    @cached_property
+    def decided_patient(self):
+        from intake import services
+
+        assessment = self._completed_assessment()
+        services.decide_placement(
+            assessment=assessment, final_level="IOP", reason="", by=self.intake_user
+        )
+        return assessment.patient
+
+    @cached_property
+    def inquiry(self):
+        return InquiryFactory()
+
+    @cached_property
+    def booked_inquiry(self):
+        return InquiryFactory(status="assessment_booked")  # the state that can convert
+
+    @cached_property
+    def session(self):
+        from scheduling import clinictime, services
+
+        day = timezone.localdate() + timedelta(days=7)
+        return services.book_individual_session(
+            patient=self.patient,
+            counselor=self.counselor,
+            room=RoomFactory(name="Counseling Room 1"),
+            start=clinictime.local_to_utc(day, timezone.datetime(2000, 1, 1, 10, 0).time()),
+            minutes=50,
+            session_type=session_type("individual-counseling"),
+            by=self.counselor,
+        )
+
+    @cached_property
+    def track(self):
+        return TrackFactory(lead_counselor=self.counselor, room=RoomFactory(name="Group Room A"))
+
+    @cached_property
+    def enrollment(self):
+        from scheduling import services
+
+        today = timezone.localdate()
+        enrollment, _ = services.enroll_patient(
+            track=self.track, patient=self.patient, joined=today, today=today
+        )
+        return enrollment
+
+    @cached_property
+    def calendar_token(self):
+        from scheduling.models import CalendarFeed
+
+        return CalendarFeed.objects.create(user=self.counselor).token
+
+
+# URL name -> the URL's arguments, from the world. A URL with arguments and no entry
+# here fails the walk: add one.
+SAMPLES = {
+    "programs:program-detail": lambda w: {"slug": "intensive-outpatient"},
+    "accounts:password-reset-confirm": lambda w: {
+        "uidb64": urlsafe_base64_encode(force_bytes(w.intake_user.pk)),
+        "token": default_token_generator.make_token(w.intake_user),
+    },
+    "intake:inquiry-detail": lambda w: {"public_id": w.inquiry.public_id},
+    "intake:log-contact": lambda w: {"public_id": w.inquiry.public_id},
+    "intake:book-assessment": lambda w: {"public_id": w.inquiry.public_id},
+    "intake:close-inquiry": lambda w: {"public_id": w.inquiry.public_id},
+    "intake:convert-inquiry": lambda w: {"public_id": w.booked_inquiry.public_id},
+    "intake:patient-detail": lambda w: {"uuid": w.patient.uuid},
+    "intake:edit-patient": lambda w: {"uuid": w.patient.uuid},
+    "intake:add-consent": lambda w: {"uuid": w.patient.uuid},
+    "intake:revoke-consent": lambda w: {"uuid": w.patient.uuid, "consent_uuid": w.consent.uuid},
+    "intake:start-assessment": lambda w: {"uuid": w.patient.uuid},
+    "intake:admit-patient": lambda w: {"uuid": w.decided_patient.uuid},
+    "intake:discharge-patient": lambda w: {"uuid": w.patient.uuid, "admission_id": w.admission.pk},
+    "intake:change-level": lambda w: {"uuid": w.patient.uuid, "admission_id": w.admission.pk},
+    "intake:assessment-detail": lambda w: {"uuid": w.draft_assessment.uuid},
+    "intake:add-addendum": lambda w: {"uuid": w.signed_assessment.uuid},
+    "intake:decide-placement": lambda w: {"uuid": w.signed_assessment.uuid},
+    "scheduling:session-detail": lambda w: {"pk": w.session.pk},
+    "scheduling:mark-attendance": lambda w: {"pk": w.session.pk},
+    "scheduling:mark-all-present": lambda w: {"pk": w.session.pk},
+    "scheduling:session-notes": lambda w: {"pk": w.session.pk},
+    "scheduling:reschedule-session": lambda w: {"pk": w.session.pk},
+    "scheduling:cancel-session": lambda w: {"pk": w.session.pk},
+    "scheduling:patient-attendance": lambda w: {"patient_uuid": w.patient.uuid},
+    "scheduling:track-detail": lambda w: {"pk": w.track.pk},
+    "scheduling:track-edit": lambda w: {"pk": w.track.pk},
+    "scheduling:enroll": lambda w: {"pk": w.track.pk},
+    "scheduling:end-enrollment": lambda w: {"pk": w.track.pk, "enrollment_pk": w.enrollment.pk},
+    "scheduling:ical-feed": lambda w: {"token": w.calendar_token},
+}
+# The admin row is checked on these pages.
+ADMIN_URLS = ("admin:index", "admin:accounts_auditevent_changelist", "admin:auth_user_changelist")
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>", re.I)
+INLINE_STYLE = re.compile(r"<style\b|<[^>]+\sstyle\s*=", re.I)
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
+
+
+@pytest.fixture
+def world(counselor, intake_user):
+    return World(counselor, intake_user)
+
+
+def urls_for(name: str, world: World) -> list[str]:
+    if name == ADMIN:
+        return [reverse(admin_name) for admin_name in ADMIN_URLS]
+    if name in SAMPLES:
+        return [reverse(name, kwargs=SAMPLES[name](world))]
+    try:
+        return [reverse(name)]
+    except NoReverseMatch:
+        pytest.fail(
+            f"{name} ({URL_NAMES[name]}) takes arguments but has no sample: add an entry "
+            f"to SAMPLES in {Path(__file__).name}"
+        )
+
+
+def check_cell(client, url: str, cell: str, who: str) -> None:
+    response = client.get(url)
+    status, where = response.status_code, f"{who} GET {url}"
+    if cell in {"public", "allowed", "own"}:
+        assert status == 200, f"{where}: expected 200 ({cell}), got {status}"
+        if response.get("Content-Type", "").startswith("text/html"):
+            assert_no_inline_code(response.content.decode(), where)
+    elif cell == "post":
+        assert status == 405, f"{where}: expected 405 (POST only), got {status}"
+    elif cell == "redirect":
+        assert status == 302, f"{where}: expected a redirect, got {status}"
+        assert not response.url.startswith(LOGIN_URL), f"{where}: sent to sign in"
+    elif cell == "login":
+        assert status == 302, f"{where}: expected a redirect to sign in, got {status}"
+        assert response.url.startswith(f"{LOGIN_URL}?next="), f"{where}: went to {response.url}"
+        posted = client.post(url)
+        assert posted.status_code == 302, f"{who} POST {url}: got {posted.status_code}"
+        assert posted.url.startswith(LOGIN_URL), f"{who} POST {url}: went to {posted.url}"
+    else:
+        assert status == int(cell), f"{where}: expected {cell}, got {status}"
+
+
+def assert_no_inline_code(html: str, where: str) -> None:
+    """The CSP blocks inline script, style and handlers: a page must not depend on them."""
+    for label, pattern in (
+        ("inline <script>", INLINE_SCRIPT),
+        ("inline style", INLINE_STYLE),
+        ("inline event handler", INLINE_HANDLER),
+    ):
+        found = pattern.search(html)
+        assert found is None, f"{where}: {label} {found.group(0)[:80]!r} (blocked by the CSP)"
+
+
+def test_every_url_has_a_row():
+    missing = sorted(set(URL_NAMES) - set(MATRIX_ROWS))
+    assert not missing, (
+        f"These URLs have no row in docs/access-matrix.md: {missing}. Add one per URL name "
+        "saying what anonymous visitors, intake staff, counselors and the clinical director "
+        "get (and a sample in SAMPLES if it takes arguments)."
+    )
+
+
+def test_every_row_is_a_url():
+    stale = sorted(set(MATRIX_ROWS) - set(URL_NAMES))
+    assert not stale, f"docs/access-matrix.md has rows for URLs that no longer exist: {stale}"
+
+
+def test_every_sample_is_for_a_url():
+    assert not set(SAMPLES) - set(URL_NAMES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(set(URL_NAMES) & set(MATRIX_ROWS)))
+def test_each_role_gets_what_the_matrix_says(request, world, name):
+    row = MATRIX_ROWS[name]
+    urls = urls_for(name, world)
+    for who in ROLES:
+        client = request.getfixturevalue(CLIENTS[who])
+        for url in urls:
+            check_cell(client, url, row[who], who)
+
+
+def test_only_public_pages_are_open_to_anonymous_visitors():
+    """Sanity of the table itself: staff pages need sign-in."""
+    for name, row in MATRIX_ROWS.items():
+        if row["anonymous"] in {"public", "redirect", "post"}:
+            assert name.split(":")[0] in {"programs", "public_intake", "accounts", "healthz"} or (
+                name == "scheduling:ical-feed"
+            ), f"{name} is open to anonymous visitors"
