@@ -183,13 +183,20 @@ class PatientWeek:
     monday: date
     attendees: list[Attendee]
     hours: WeekHours
+    is_over: bool = False
 
     @property
     def sunday(self) -> date:
         return self.monday + timedelta(days=6)
 
+    @property
+    def flag_under_minimum(self) -> bool:
+        return self.hours.scheduled_under_minimum or (
+            self.is_over and self.hours.attended_under_minimum()
+        )
 
-def patient_weeks(*, patient, program: Program | None) -> list[PatientWeek]:
+
+def patient_weeks(*, patient, program: Program | None, today: date) -> list[PatientWeek]:
     """The patient's sessions grouped by clinic week, newest first, in two queries."""
     attendees = list(
         Attendee.objects.filter(patient=patient)
@@ -215,6 +222,11 @@ def patient_weeks(*, patient, program: Program | None) -> list[PatientWeek]:
             program_days=_program_days(rules, program.pk, monday) if program else 0,
         )
         result.append(
-            PatientWeek(monday=monday, attendees=sorted(rows, key=lambda a: a.start), hours=hours)
+            PatientWeek(
+                monday=monday,
+                attendees=sorted(rows, key=lambda a: a.start),
+                hours=hours,
+                is_over=today > monday + timedelta(days=6),
+            )
         )
     return result

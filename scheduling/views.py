@@ -449,7 +449,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
 def patient_attendance(request: HttpRequest, patient_uuid) -> HttpResponse:
     patient = get_patient_for_user(request.user, patient_uuid)
     admission = patient.admissions.filter(end_date__isnull=True).select_related("program").first()
-    weeks = hours.patient_weeks(patient=patient, program=admission.program if admission else None)
+    weeks = hours.patient_weeks(
+        patient=patient,
+        program=admission.program if admission else None,
+        today=clinictime.today(),
+    )
     record(request, Action.VIEW, obj=patient, patient=patient, detail="attendance by week")
     return render(
         request,

@@ -206,3 +206,54 @@ def test_booking_form_is_accessible_and_explains_a_clash(page, live_server, shoo
     expect(page.get_by_text(re.compile(r"Marcus Hale is already in IOP Afternoon"))).to_be_visible()
     assert_accessible(page)
     shoot(page, "scheduling-book-clash")
+
+
+def test_the_demo_clinic_pages_are_accessible(page, live_server, shoot):
+    """Intake staff on the living demo clinic: the IOP program's week (overlapping
+    blocks in lanes), the groups, a group's members, a patient's attendance by week,
+    moving and cancelling a session, and the calendar subscription page."""
+    from scheduling.demo import DEMO_PASSWORD, ensure_demo_schedule
+    from scheduling.models import Session, Track
+
+    ensure_demo_schedule()
+    page.set_viewport_size(DESKTOP)
+    login(page, live_server, "intake", DEMO_PASSWORD)
+
+    page.get_by_role("link", name="Schedule").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Intensive Outpatient (IOP)")
+    expect(page.locator(".wk-block").first).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "scheduling-demo-iop-week")
+
+    page.get_by_label("Show the schedule of").select_option(label="Group Room A")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Group Room A")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Groups", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Groups")
+    assert_accessible(page)
+    shoot(page, "scheduling-groups")
+
+    page.get_by_role("link", name="IOP Morning").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("IOP Morning")
+    assert_accessible(page)
+    shoot(page, "scheduling-group-detail")
+
+    track = Track.objects.get(name="IOP Morning")
+    member = track.enrollments.select_related("patient").first().patient
+    page.get_by_role("link", name=member.display_name).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Attendance")
+    assert_accessible(page)
+    shoot(page, "scheduling-patient-attendance")
+
+    upcoming = Session.objects.filter(track=track, start__gt=timezone.now()).first()
+    for action in ("move", "cancel"):
+        page.goto(f"{live_server.url}{upcoming.get_absolute_url()}{action}/")
+        assert_accessible(page)
+    shoot(page, "scheduling-cancel-form")
+
+    page.goto(f"{live_server.url}/schedule/calendar/")
+    page.get_by_role("button", name="Create my private link").click()
+    expect(page.locator("#feed-url")).to_contain_text("/schedule/calendar/")
+    assert_accessible(page)
