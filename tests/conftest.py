@@ -3,6 +3,7 @@ import time
 from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
@@ -22,20 +23,27 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def pytest_collection_modifyitems(items):
+# Rows that data migrations make and every test may rely on: (module, function).
+REFERENCE_DATA = (
+    ("accounts.migrations.0001_roles", "create_roles"),
+    ("programs.migrations.0002_catalog", "load_catalog"),
+    ("scheduling.migrations.0002_session_types", "add_types"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(request):
     """Transactional tests (live server, concurrency) flush the database when they end,
-    which would take the reference rows made by data migrations (roles, the catalog,
-    session types) away from the tests after them: restore them with serialized
-    rollback for every such test."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if (
-            marker
-            and marker.kwargs.get("transaction")
-            and not marker.kwargs.get("serialized_rollback")
-        ):
-            kwargs = {**marker.kwargs, "serialized_rollback": True}
-            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+    taking the rows of data migrations (roles, the catalog, session types) away from
+    the tests after them. Serialized rollback can't bring them back once Playwright
+    runs (the test thread then holds another connection object; pytest-django #1117),
+    so run the data migrations again: each is idempotent."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    for module, function in REFERENCE_DATA:
+        getattr(import_module(module), function)(django_apps, None)
 
 
 def _staff(role: str, username: str):

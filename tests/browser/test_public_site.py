@@ -1,15 +1,12 @@
 """The public site in real Chromium: a visitor on a phone, every page's look and accessibility."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from intake.models import Inquiry
 from intake.public_forms import PHONE_INVALID
-from programs.models import Program
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
@@ -18,19 +15,6 @@ from tests.browser.conftest import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def catalog_rows():
-    """Put the catalog back when an earlier transactional test's flush took it away.
-
-    serialized_rollback cannot be relied on here: once Playwright runs, the test
-    thread sees a different Django connection object (asgiref contexts; see
-    pytest-django issue #1117) that lacks the serialized contents. The catalog's data
-    migration is idempotent, so running it again restores exactly the same rows.
-    """
-    if not Program.objects.exists():
-        importlib.import_module("programs.migrations.0002_catalog").load_catalog(apps, None)
 
 
 PAGES = [
