@@ -289,4 +289,12 @@ class TrackForm(forms.ModelForm):
         lead, co = cleaned.get("lead_counselor"), cleaned.get("co_facilitator")
         if lead and co and lead == co:
             self.add_error("co_facilitator", "Choose someone other than the lead counselor.")
+        capacity = cleaned.get("capacity")
+        if self.instance.pk and capacity:
+            peak = self.instance.peak_enrollment(clinictime.today())
+            if capacity < peak:
+                self.add_error(
+                    "capacity",
+                    f"{peak} patients are enrolled on some coming day; end enrollments first.",
+                )
         return cleaned

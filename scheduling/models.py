@@ -172,6 +172,13 @@ class Track(models.Model):
         start = clinictime.local_to_utc(day, self.start_time)
         return start, start + timedelta(minutes=self.length_minutes)
 
+    def peak_enrollment(self, since: date) -> int:
+        """The most patients enrolled on any one day from `since` on."""
+        rows = list(self.enrollments.overlapping(since, None))
+        # the head count only rises on someone's first day, so those are the days to check
+        days = {since} | {e.joined for e in rows if e.joined > since}
+        return max((sum(e.is_active_on(day) for e in rows) for day in days), default=0)
+
     def counselor_ids(self) -> list[int]:
         ids = [self.lead_counselor_id]
         if self.co_facilitator_id and self.co_facilitator_id != self.lead_counselor_id:

@@ -153,3 +153,27 @@ def test_the_same_co_facilitator_as_lead_is_refused(director_client, track):
     response = director_client.post(reverse("scheduling:track-edit", args=[track.pk]), data)
     assert response.status_code == 200
     assert "Choose someone other than the lead counselor." in response.content.decode()
+
+
+def test_capacity_cannot_drop_below_who_is_enrolled(director_client, track):
+    today = clinictime.today()
+    for _ in range(3):
+        enroll_patient(track=track, patient=AdmissionFactory().patient, joined=today)
+    data = {
+        "name": track.name,
+        "program": track.program.pk,
+        "session_type": track.session_type.pk,
+        "weekdays": ["0", "2", "4"],
+        "start_time": "09:00",
+        "length_minutes": "180",
+        "room": track.room.pk,
+        "lead_counselor": track.lead_counselor.pk,
+        "co_facilitator": "",
+        "capacity": "2",
+        "first_date": track.first_date.isoformat(),
+        "last_date": "",
+    }
+    response = director_client.post(reverse("scheduling:track-edit", args=[track.pk]), data)
+    assert "3 patients are enrolled on some coming day" in response.content.decode()
+    track.refresh_from_db()
+    assert track.capacity == 12
