@@ -105,6 +105,8 @@ class ContactAttemptForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["method"].choices = [("", "Choose…"), *ContactAttempt.Method.choices]
+        self.fields["outcome"].choices = [("", "Choose…"), *ContactAttempt.Outcome.choices]
         if not self.is_bound:
             self.initial.setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
 
@@ -127,7 +129,9 @@ class BookAssessmentForm(forms.Form):
 
 
 class CloseInquiryForm(forms.Form):
-    reason = forms.ChoiceField(label="Why close it?", choices=Inquiry.CloseReason.choices)
+    reason = forms.ChoiceField(
+        label="Why close it?", choices=[("", "Choose a reason…"), *Inquiry.CloseReason.choices]
+    )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):
@@ -171,6 +175,7 @@ class PatientForm(forms.ModelForm):
             "emergency_contact_name": "Name",
             "emergency_contact_relationship": "Relationship",
             "emergency_contact_phone": "Phone",
+            "email": "E-mail",
         }
         error_messages = {
             "state": {"max_length": "Enter the two-letter state code, like CA."},

@@ -1,0 +1,190 @@
+"""Intake in real Chromium: from a public call request to an IOP admission.
+
+An intake worker signs in, opens the new request (sent through the public form),
+logs the call, books and converts it, fills an assessment of moderate severity with
+D6 rated 2, sees IOP recommended with its reasons, signs it, decides and admits.
+axe runs on every staff page on the way; each is photographed.
+"""
+
+import importlib
+import re
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from intake import placement
+from intake.models import Admission, Assessment, Inquiry, Patient, PlacementDecision
+from programs.models import Program
+from tests.browser.conftest import DESKTOP, assert_accessible, login
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MODERATE = [label for _, label in placement.CRITERIA[:4]]  # 4 criteria: moderate
+
+
+@pytest.fixture(autouse=True)
+def reference_rows():
+    """Roles and the catalog come from data migrations, which a transactional test's
+    flush removes (see tests/browser/test_public_site.py)."""
+    importlib.import_module("accounts.migrations.0001_roles").create_roles(apps, None)
+    if not Program.objects.exists():
+        importlib.import_module("programs.migrations.0002_catalog").load_catalog(apps, None)
+
+
+def check(page, shoot, name: str) -> None:
+    assert_accessible(page)
+    shoot(page, f"intake-{name}")
+
+
+def test_an_inquiry_becomes_an_iop_admission(page, live_server, shoot, intake_user, counselor):
+    # a script or style the Content-Security-Policy blocks shows up as a console error;
+    # a form refused with 400 shows up as "Failed to load resource", which is expected
+    errors, missing = [], []
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: missing.append(r.url) if "/static/" in r.url and r.status >= 400 else None,
+    )
+    page.set_viewport_size(DESKTOP)
+
+    # someone asks for a call on the public site
+    page.goto(live_server.url + "/request-a-call/")
+    page.get_by_label("Your name").fill("Noor Haddad")
+    page.get_by_label("Phone", exact=True).fill("(213) 555-0163")
+    page.get_by_label("You may contact me").check()
+    page.get_by_role("button", name="Request a confidential call").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thank you")
+
+    # the intake worker finds it at the top of the queue
+    login(page, live_server, intake_user.username, TEST_PASSWORD)
+    page.get_by_role("link", name="Inquiries").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Call requests")
+    row = page.get_by_role("row").filter(has_text="Noor Haddad")
+    expect(row).to_contain_text("New")
+    check(page, shoot, "inquiry-list")
+    row.get_by_role("link", name="Noor Haddad").click()
+
+    # log the call, book the assessment, convert
+    expect(page.get_by_role("heading", level=1)).to_have_text("Noor Haddad")
+    check(page, shoot, "inquiry-new")
+    contact = page.get_by_role("region", name="Log a contact attempt")
+    contact.get_by_label("How").select_option(label="Phone call")
+    contact.get_by_label("Outcome").select_option(label="Spoke with them")
+    contact.get_by_label("Note").fill("Wants evening sessions; booked for tomorrow.")
+    contact.get_by_role("button", name="Log attempt").click()
+    expect(page.get_by_text("Contact attempt logged.")).to_be_visible()
+    tomorrow = (timezone.localtime() + timedelta(days=1)).replace(hour=10, minute=0)
+    page.get_by_label("Assessment appointment").fill(tomorrow.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Book it").click()
+    expect(page.get_by_text("Assessment booked.")).to_be_visible()
+    check(page, shoot, "inquiry-booked")
+    page.get_by_role("link", name="Convert to patient").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("New patient from inquiry")
+    expect(page.get_by_label("Legal first name")).to_have_value("Noor")
+    expect(page.get_by_label("Legal last name")).to_have_value("Haddad")
+    # a mistake first: a future date of birth is refused beside the field, nothing lost
+    page.get_by_label("Date of birth").fill("2099-01-01")
+    page.get_by_role("button", name="Create patient record").click()
+    expect(page.get_by_text("Date of birth cannot be in the future.")).to_be_visible()
+    expect(page.get_by_label("Legal first name")).to_have_value("Noor")
+    check(page, shoot, "patient-form-error")
+    page.get_by_label("Date of birth").fill("1992-08-19")
+    page.get_by_label("Sex assigned at birth").select_option(label="Female")
+    page.get_by_role("button", name="Create patient record").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Noor Haddad")
+    patient = Patient.objects.get()
+    assert patient.inquiry.status == Inquiry.Status.CONVERTED
+    check(page, shoot, "patient-new")
+    page.get_by_role("button", name="Start assessment").click()
+
+    # the assessment: moderate severity, D6 rated 2, everything else low
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Intake assessment")
+    expect(page.locator("form[data-autosave]")).to_be_visible()
+    check(page, shoot, "assessment-empty")
+    page.get_by_label("Referral source").select_option(label="Self")
+    page.locator("#id_substances-0-substance").select_option(label="Alcohol")
+    page.locator("#id_substances-0-frequency").select_option(label="Daily or almost daily")
+    page.locator("#id_substances-0-route").select_option(label="By mouth")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    page.locator("#id_substances-0-last_use").fill(yesterday.isoformat())
+    page.locator("#id_substances-0-is_primary").check()
+    for label in MODERATE:
+        page.get_by_label(label).check()
+    page.get_by_label("I asked about all 11 criteria").check()
+    for key in ("d1", "d2", "d3", "d4", "d5"):
+        page.locator(f"#id_{key}").select_option("1" if key in ("d1", "d5") else "0")
+    page.locator("#id_d6").select_option("2")
+    page.locator("#id_d6_note").fill("Lives with a partner who drinks daily.")
+    page.get_by_label("AUDIT", exact=True).fill("17")
+    page.get_by_label("PHQ-9", exact=True).fill("9")
+    page.get_by_label("PHQ-9 item 9 (thoughts of self-harm)").fill("1")
+    page.get_by_role("button", name="Save draft").click()
+
+    # the recommendation after saving, and the alert staff cannot miss
+    expect(page.get_by_text(re.compile(r"Draft saved at"))).to_be_visible()
+    banner = page.get_by_role("alert").filter(has_text="988")
+    expect(banner).to_contain_text("PHQ-9 item 9")
+    expect(page.locator("#recommended-level")).to_have_text("Intensive Outpatient (IOP)")
+    recommendation = page.get_by_role("region", name="Level of care recommendation")
+    expect(recommendation.get_by_text("Deciding")).to_have_count(2)  # severity and D6
+    expect(recommendation).to_contain_text("moderate use disorder")
+    expect(recommendation).to_contain_text("D6 (recovery / living environment) rated 2")
+    expect(page.locator("#band-audit")).to_have_text("Band: harmful")
+    check(page, shoot, "assessment-alert")
+
+    # the same-day safety check found no risk; item 9 corrected, the banner goes
+    page.get_by_label("PHQ-9 item 9 (thoughts of self-harm)").fill("0")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text(re.compile(r"Draft saved at"))).to_be_visible()
+    expect(page.locator(".safety-banner")).to_have_count(0)
+    check(page, shoot, "assessment-draft-iop")
+
+    page.get_by_role("button", name="Complete and sign").click()
+    expect(page.get_by_text("Assessment completed and signed.")).to_be_visible()
+    expect(page.locator("form[data-autosave]")).to_have_count(0)
+    expect(page.locator("#recommended-level")).to_have_text("Intensive Outpatient (IOP)")
+    assessment = Assessment.objects.get()
+    assert (assessment.status, assessment.recommended_level) == ("completed", "IOP")
+    check(page, shoot, "assessment-signed")
+
+    # decide: IOP, as recommended
+    page.get_by_role("link", name="Decide the level of care").click()
+    expect(page.get_by_label("Intensive Outpatient (IOP) (recommended)")).to_be_checked()
+    check(page, shoot, "decision")
+    page.get_by_role("button", name="Record the decision").click()
+
+    # admit to IOP with a primary counselor
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Admit Noor Haddad")
+    expect(page.get_by_label("Level of care")).to_have_value(
+        str(Program.objects.get(code="IOP").pk)
+    )
+    page.get_by_label("Primary counselor").select_option(label=counselor.get_full_name())
+    check(page, shoot, "admission")
+    page.get_by_role("button", name="Admit").click()
+
+    expect(page.get_by_text("Admitted to Intensive Outpatient.")).to_be_visible()
+    care = page.get_by_role("region", name="Current care")
+    expect(care).to_contain_text("Intensive Outpatient (IOP)")
+    expect(care).to_contain_text(counselor.get_full_name())
+    check(page, shoot, "patient-admitted")
+
+    admission = Admission.objects.get()
+    assert (admission.program.code, admission.primary_counselor) == ("IOP", counselor)
+    assert PlacementDecision.objects.get().final_level == "IOP"
+    patient.refresh_from_db()
+    assert patient.status == Patient.Status.ACTIVE
+    assert not errors, errors
+    assert not missing, missing
