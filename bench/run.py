@@ -30,6 +30,7 @@ import runpy
 import secrets
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -665,7 +666,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def _stop(signum, frame) -> None:
+    # SIGTERM unwinds like Ctrl-C: gunicorn is stopped and the database dropped
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _stop)
     args = parse_args(argv)
     args.loadavg = os.getloadavg()[0]
     base_url = os.environ.get("DATABASE_URL")

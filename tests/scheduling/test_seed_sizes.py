@@ -45,27 +45,42 @@ def test_small_is_idempotent():
 
 
 def test_clinic_builds_a_site_once():
+    call_command("seed_demo")  # the small demo is part of every size
+    small = _counts()
+    active = Patient.objects.filter(status=Patient.Status.ACTIVE)
+    active_before = active.count()
+    open_admissions = Admission.objects.filter(end_date__isnull=True, decision__isnull=False)
+    open_before = open_admissions.count()
+
     call_command("seed_demo", "--size", "clinic", "--scale", "0.1")
     first = _counts()
-
     call_command("seed_demo", "--size", "clinic", "--scale", "0.1")
 
     assert _counts() == first
+    assert all(first[label] > small[label] for label in MODELS)
     shape = SiteShape.scaled(0.1)
+    site_patients = shape.op + shape.iop + shape.php
     assert Room.objects.filter(name__startswith=SITE_NAMES[0]).count() == shape.rooms
-    active = Patient.objects.filter(status=Patient.Status.ACTIVE)
-    assert active.count() == shape.op + shape.iop + shape.php
-    # every active patient has an open admission decided from a signed assessment
-    assert Admission.objects.filter(end_date__isnull=True, decision__isnull=False).count() == (
-        active.count()
+    assert active.count() - active_before == site_patients
+    # every new active patient has an open admission decided from a signed assessment
+    assert open_admissions.count() - open_before == site_patients
+    staff_prefix = f"{SITE_NAMES[0].lower()}."
+    site = Patient.objects.filter(
+        status=Patient.Status.ACTIVE,
+        admissions__primary_counselor__username__startswith=staff_prefix,
     )
-    assert Assessment.objects.filter(status=Assessment.Status.COMPLETED).count() == active.count()
-    assert Track.objects.filter(program__code="IOP").exists()
-    # fictional phone numbers only
-    assert all(re.fullmatch(r"\(213\) 555-01\d\d", p.phone) for p in Patient.objects.all())
+    assert site.count() == site_patients
+    assert (
+        Assessment.objects.filter(patient__in=site, status=Assessment.Status.COMPLETED).count()
+        == site_patients
+    )
+    assert Track.objects.filter(name__startswith=SITE_NAMES[0], program__code="IOP").exists()
+    # fictional people only
+    assert all(re.fullmatch(r"\(213\) 555-01\d\d", p.phone) for p in site)
+    assert all(p.email.endswith("@example.com") for p in site)
 
 
-def test_clinic_has_history_with_attendance_and_a_future_without():
+def test_clinic_has_history_with_attendance_a_future_without_and_no_clash():
     call_command("seed_demo", "--size", "clinic", "--scale", "0.1")
     now = timezone.now()
     monday = clinictime.monday_of(clinictime.today())
@@ -78,11 +93,6 @@ def test_clinic_has_history_with_attendance_and_a_future_without():
     assert not past.filter(attendance="").exists()
     assert not Attendee.objects.filter(start__gt=now).exclude(attendance="").exists()
     assert Attendee.objects.filter(attendance="absent").exists()
-
-
-def test_clinic_books_nobody_twice():
-    call_command("seed_demo", "--size", "clinic", "--scale", "0.1")
-
     # the exclusion constraints already refused any clash on insert; check it plainly too
     for model, key in ((SessionCounselor, "counselor_id"), (Attendee, "patient_id")):
         rows = sorted(model.objects.filter(active=True).values_list(key, "start", "end"))
