@@ -1,19 +1,15 @@
 """A counselor's day in real Chromium: the week, a group session, attendance, caseload hours."""
 
-import importlib
 import re
 from datetime import datetime, timedelta
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import COUNSELOR
-from programs.models import Program
 from scheduling import clinictime
-from scheduling.models import SessionType
 from scheduling.services import enroll_patient, generate_track_sessions
 from tests.browser.conftest import (
     DESKTOP,
@@ -34,18 +30,6 @@ from tests.scheduling.conftest import at, book
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TABLET = {"width": 768, "height": 1024}
-
-
-@pytest.fixture(autouse=True)
-def reference_rows():
-    """Put back the rows data migrations made when an earlier transactional test's
-    flush took them away (see tests/browser/test_public_site.py for why)."""
-    if not Program.objects.exists():
-        importlib.import_module("programs.migrations.0002_catalog").load_catalog(apps, None)
-    if not SessionType.objects.exists():
-        importlib.import_module("scheduling.migrations.0002_session_types").add_types(apps, None)
-    if not Group.objects.filter(name=COUNSELOR).exists():
-        importlib.import_module("accounts.migrations.0001_roles").create_roles(apps, None)
 
 
 def _started_a_while_ago() -> datetime:
