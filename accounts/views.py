@@ -133,32 +133,29 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("accounts:two-factor-verify", request.get_full_path()))
     form = SetupForm(request.POST or None)
     key = None
-    if request.method == "POST" and form.is_valid():
-        key = two_factor.key_from_setup_token(user=user, token=form.cleaned_data["token"])
+    if request.method == "POST":
+        # the key the page showed travels signed in the form; a failed try keeps it
+        key = two_factor.key_from_setup_token(user=user, token=request.POST.get("token", ""))
         if key is None:
             messages.error(request, "That set-up page expired. Scan the new code below.")
             return redirect(request.get_full_path())
-        if two_factor.code_matches_key(key=key, code=form.cleaned_data["code"]):
-            device, _codes = two_factor.enrol(user=user, key=key)
-            request.session.cycle_key()
-            django_otp.login(request, device)
-            two_factor.set_pending_step(request, two_factor.VERIFY)
-            record(request, Action.CHANGE, obj=device, detail="two-factor sign-in set up")
-            messages.success(
-                request,
-                "Two-factor sign-in is on. Keep your backup codes somewhere safe.",
+        if form.is_valid():
+            if two_factor.code_matches_key(key=key, code=form.cleaned_data["code"]):
+                device, _codes = two_factor.enrol(user=user, key=key)
+                request.session.cycle_key()
+                django_otp.login(request, device)
+                two_factor.set_pending_step(request, two_factor.VERIFY)
+                record(request, Action.CHANGE, obj=device, detail="two-factor sign-in set up")
+                messages.success(
+                    request, "Two-factor sign-in is on. Keep your backup codes somewhere safe."
+                )
+                return redirect(_with_next("accounts:two-factor", _next_url(request)))
+            form.add_error(
+                "code",
+                "That code did not match. Check the phone's clock, then try the newest code.",
             )
-            return redirect(_with_next("accounts:two-factor", _next_url(request)))
-        form.add_error(
-            "code", "That code did not match. Check the phone's clock, then try the newest code."
-        )
-    if key is None:
-        key, token = two_factor.new_setup_token(user=user)
-        if form.is_bound:
-            form.data = form.data.copy()
-            form.data["token"] = token
-        else:
-            form.initial["token"] = token
+    if key is None:  # a fresh page: a new key
+        key, form.initial["token"] = two_factor.new_setup_token(user=user)
     return render(
         request,
         "accounts/two_factor_setup.html",
@@ -169,6 +166,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "required": two_factor.is_required_for(user),
             "next": _next_url(request),
         },
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -97,12 +97,17 @@ def test_setting_up_with_the_right_code_turns_it_on(new_director):
     assert StaticToken.objects.filter(device__user=new_director).first().token in overview
 
 
-def test_a_wrong_code_keeps_the_form_and_stores_nothing(new_director):
+def test_a_wrong_code_keeps_the_same_key_and_stores_nothing(new_director):
     client = _sign_in("new_director")
-    token = client.get(SETUP).context["form"]["token"].value()
+    page = client.get(SETUP)
+    token, secret = page.context["form"]["token"].value(), page.context["secret"]
     response = client.post(SETUP, {"code": "000000", "token": token})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "That code did not match" in response.content.decode()
+    assert response.context["secret"] == secret  # the app the user set up still matches
+    empty = client.post(SETUP, {"code": "", "token": token})
+    assert empty.status_code == 400
+    assert empty.context["secret"] == secret
     assert not TOTPDevice.objects.exists()
     assert client.get(HOME).status_code == 302
 
