@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from accounts.audit import record
+from tests.factories import UserFactory
+from tests.security.test_access_matrix import assert_no_inline_code
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,3 +136,28 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory(username="maintainer", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_admin_runs_under_the_same_policy_without_inline_code(superuser_client):
+    event = record(None, "view", detail="x")
+    pages = [
+        reverse("admin:index"),
+        reverse("admin:accounts_auditevent_changelist"),
+        reverse("admin:accounts_auditevent_change", args=[event.pk]),
+        reverse("admin:auth_user_changelist"),
+        reverse("admin:auth_user_add"),
+        reverse("admin:programs_program_changelist"),
+        reverse("admin:otp_totp_totpdevice_changelist"),
+        reverse("admin:axes_accessattempt_changelist"),
+    ]
+    for url in pages:
+        response = superuser_client.get(url)
+        assert response.status_code == 200, url
+        assert "unsafe-inline" not in response["Content-Security-Policy"]
+        assert_no_inline_code(response.content.decode(), url)
