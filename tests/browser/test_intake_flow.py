@@ -188,3 +188,89 @@ def test_an_inquiry_becomes_an_iop_admission(page, live_server, shoot, intake_us
     assert patient.status == Patient.Status.ACTIVE
     assert not errors, errors
     assert not missing, missing
+
+
+def test_every_other_intake_page_passes_axe(page, live_server, shoot, intake_user):
+    """The demo desk, page by page: lists, search results, forms with their error
+    messages, a signed assessment with a safety alert, a draft's missing parts, and a
+    counselor's read-only view; the busiest pages also on a phone."""
+    from intake.demo import ensure_demo_intake
+    from scheduling.demo import DEMO_PASSWORD
+
+    ensure_demo_intake()
+    alma = Patient.objects.get(legal_last_name="Quintero")
+    darnell = Patient.objects.get(legal_last_name="Brooks")
+    imani = Patient.objects.get(legal_last_name="Carter")
+    draft = Assessment.objects.get(status="draft")
+    closed = Inquiry.objects.get(status="closed")
+    page.set_viewport_size(DESKTOP)
+    login(page, live_server, intake_user.username, TEST_PASSWORD)
+
+    def visit(path: str, name: str) -> None:
+        assert page.goto(live_server.url + path).ok, path
+        check(page, shoot, name)
+
+    visit(closed.get_absolute_url(), "inquiry-closed")
+    visit("/intake/patients/", "patient-list")
+    page.get_by_label("Name, MRN or date of birth").fill("carter")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("status")).to_have_text("1 patient found.")
+    assert "carter" not in page.url.lower()
+    check(page, shoot, "patient-search")
+    visit(imani.get_absolute_url(), "patient-stepped-down")
+    expect(page.get_by_role("region", name="Level of care history", exact=True)).to_contain_text(
+        "Stepped down"
+    )
+    expect(page.get_by_role("region", name="Who opened this record")).to_be_visible()
+    visit(f"/intake/patients/{alma.uuid}/edit/", "patient-edit")
+
+    assert page.goto(f"{live_server.url}/intake/patients/{alma.uuid}/consents/new/").ok
+    page.get_by_role("button", name="Save consent").click()
+    expect(page.get_by_text("Give an expiry date or an expiry event.")).to_be_visible()
+    check(page, shoot, "consent-form-errors")
+    consent = alma.consents.get()
+    visit(f"/intake/patients/{alma.uuid}/consents/{consent.uuid}/revoke/", "consent-revoke")
+
+    visit(darnell.assessments.get().get_absolute_url(), "assessment-signed-alert")
+    expect(page.get_by_role("alert").filter(has_text="988")).to_contain_text("PHQ-9 item 9")
+
+    assert page.goto(live_server.url + draft.get_absolute_url()).ok
+    page.get_by_role("button", name="Complete and sign").click()
+    expect(page.get_by_role("heading", name="Not complete yet")).to_be_visible()
+    # listed at the top and beside the field
+    expect(
+        page.get_by_text("Rate D3 (emotional, behavioral or cognitive conditions).")
+    ).to_have_count(2)
+    check(page, shoot, "assessment-missing")
+
+    admission = imani.admissions.get(end_date__isnull=True)
+    assert page.goto(
+        f"{live_server.url}/intake/patients/{imani.uuid}/admissions/{admission.pk}/discharge/"
+    ).ok
+    page.get_by_label("Discharge date").fill("2001-01-01")
+    page.get_by_role("button", name="Discharge").click()
+    expect(page.get_by_text("the discharge can't be before that")).to_be_visible()
+    check(page, shoot, "discharge-error")
+    visit(f"/intake/patients/{imani.uuid}/admissions/{admission.pk}/change-level/", "change-level")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path, name in [
+        ("/intake/inquiries/", "inquiry-list-phone"),
+        (imani.get_absolute_url(), "patient-phone"),
+        (draft.get_absolute_url(), "assessment-draft-phone"),
+    ]:
+        visit(path, name)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
+
+    # a counselor reads a patient on their caseload, and nothing more
+    page.set_viewport_size(DESKTOP)
+    page.context.clear_cookies()
+    login(page, live_server, "counselor", DEMO_PASSWORD)
+    visit(imani.get_absolute_url(), "patient-counselor-view")
+    expect(page.get_by_text("Read-only: on your caseload")).to_be_visible()
+    expect(page.get_by_role("link", name="Edit record")).to_have_count(0)
+    visit(imani.assessments.get().get_absolute_url(), "assessment-counselor-view")
+    assert page.goto(live_server.url + darnell.get_absolute_url()).status == 404

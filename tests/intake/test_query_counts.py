@@ -58,7 +58,8 @@ def pages(completed):
         "inquiry search": (reverse("intake:inquiry-list"), "post", {"q": "a"}, 3),
         "patient list": (reverse("intake:patient-list"), "get", None, 4),
         "patient search": (reverse("intake:patient-list"), "post", {"q": "a"}, 4),
-        "patient page": (patient.get_absolute_url(), "get", None, 6),
+        # ... + 1 for "who opened this record" (accounts/_patient_access.html)
+        "patient page": (patient.get_absolute_url(), "get", None, 7),
         "signed assessment": (completed.get_absolute_url(), "get", None, 6),
         "draft assessment": (draft.get_absolute_url(), "get", None, 5),
         "draft, what is missing": (draft.get_absolute_url() + "?check=1", "get", None, 6),
@@ -85,7 +86,7 @@ def test_the_counselor_view_of_a_patient_is_pinned_too(
     base = overhead(counselor_client)
     for _ in range(5):
         ConsentFactory(patient=caseload_patient)
-    with django_assert_max_num_queries(base + 7):
+    with django_assert_max_num_queries(base + 8):
         queries(counselor_client, caseload_patient.get_absolute_url())
 
 
