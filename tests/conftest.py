@@ -32,18 +32,23 @@ REFERENCE_DATA = (
 
 
 @pytest.fixture(autouse=True)
-def _reference_rows(request):
-    """Transactional tests (live server, concurrency) flush the database when they end,
+def _reference_rows(request, django_db_blocker):
+    """Transactional tests (live server, concurrency) flush every table when they end,
     taking the rows of data migrations (roles, the catalog, session types) away from
     the tests after them. Serialized rollback can't bring them back once Playwright
     runs (the test thread then holds another connection object; pytest-django #1117),
-    so run the data migrations again: each is idempotent."""
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
+    so when they are gone, run those data migrations again (each is idempotent),
+    committed, before the test's own transaction begins where possible."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not uses_db:
         return
-    request.getfixturevalue("transactional_db")
-    for module, function in REFERENCE_DATA:
-        getattr(import_module(module), function)(django_apps, None)
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        if not Group.objects.filter(name=INTAKE).exists():
+            for module, function in REFERENCE_DATA:
+                getattr(import_module(module), function)(django_apps, None)
 
 
 def _staff(role: str, username: str):
