@@ -128,7 +128,7 @@ def two_factor_overview(request: HttpRequest) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Add (or replace) the authenticator app: scan, then prove it with one code."""
     user = request.user
-    if two_factor.pending_step(request) == two_factor.VERIFY and not user.is_verified():
+    if not user.is_verified() and two_factor.pending_step(request) == two_factor.VERIFY:
         # whoever knows only the password must not swap in their own phone
         return redirect(_with_next("accounts:two-factor-verify", request.get_full_path()))
     form = SetupForm(request.POST or None)
