@@ -364,7 +364,7 @@ def cmd_load_targets(args: argparse.Namespace) -> dict:
     """URLs for the load run, and a counselor's session cookie (a real DB session)."""
     from django.conf import settings
 
-    targets: dict[str, Any] = {"static": "/static/css/site.css"}
+    targets: dict[str, Any] = {"static": "/static/css/site.css", "healthz": "/healthz"}
     for key, build in (("home", page_home), ("program", page_program_detail)):
         try:
             targets[key] = build().url
