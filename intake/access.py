@@ -23,8 +23,9 @@ def patients_visible_to(user) -> QuerySet[Patient]:
         return Patient.objects.all()
     if COUNSELOR in roles:
         caseload = Q(admissions__primary_counselor=user, admissions__end_date__isnull=True)
-        # (the lead adds "or in one of their sessions" once scheduling's models land)
-        ids = Patient.objects.filter(caseload).values("pk")
+        # scheduling's attendee rows; named by relation so intake never imports scheduling
+        in_their_sessions = Q(attendances__session__counselors=user)
+        ids = Patient.objects.filter(caseload | in_their_sessions).values("pk")
         return Patient.objects.filter(pk__in=ids)
     return Patient.objects.none()
 
