@@ -326,8 +326,7 @@ def edit_patient(request: HttpRequest, uuid: UUID) -> HttpResponse:
         )
         messages.success(request, "Patient record saved.")
         return redirect(patient)
-    if request.method == "GET":
-        audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="edit form")
+    audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="edit form")
     return render(
         request,
         "intake/patient_form.html",
@@ -346,8 +345,7 @@ def add_consent(request: HttpRequest, uuid: UUID) -> HttpResponse:
         )
         messages.success(request, "Consent recorded.")
         return redirect(f"{patient.get_absolute_url()}#consents")
-    if request.method == "GET":
-        audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="consent form")
+    audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="consent form")
     return render(
         request,
         "intake/consent_form.html",
@@ -375,8 +373,7 @@ def revoke_consent(request: HttpRequest, uuid: UUID, consent_uuid: UUID) -> Http
         else:
             messages.success(request, "Consent revoked.")
         return redirect(f"{patient.get_absolute_url()}#consents")
-    if request.method == "GET":
-        audit.record(request, Action.VIEW, obj=consent, patient=patient, detail="revoke form")
+    audit.record(request, Action.VIEW, obj=consent, patient=patient, detail="revoke form")
     return render(
         request,
         "intake/consent_revoke.html",
@@ -489,6 +486,7 @@ def assessment_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     if not (form_ok and formset.is_valid()):
         # the page shows the last saved state beside the rejected input
         saved = _get_assessment_for_user(request, uuid)
+        audit.record(request, Action.VIEW, obj=saved, patient=saved.patient, detail="refused")
         messages.error(request, "Nothing was saved: correct the fields marked below.")
         return _assessment_page(request, saved, form=form, formset=formset, status=400)
     try:
@@ -519,6 +517,7 @@ def add_addendum(request: HttpRequest, uuid: UUID) -> HttpResponse:
     assessment = _get_assessment_for_user(request, uuid)
     form = forms.AddendumForm(request.POST)
     if not form.is_valid():
+        audit.record(request, Action.VIEW, obj=assessment, patient=assessment.patient)
         return _assessment_page(request, assessment, form=form, status=400)
     try:
         services.add_addendum(
@@ -562,10 +561,9 @@ def decide_placement(request: HttpRequest, uuid: UUID) -> HttpResponse:
         if decision.is_program and assessment.patient.open_admission() is None:
             return redirect("intake:admit-patient", uuid=assessment.patient.uuid)
         return redirect(assessment.patient)
-    if request.method == "GET":
-        audit.record(
-            request, Action.VIEW, obj=assessment, patient=assessment.patient, detail="decision"
-        )
+    audit.record(
+        request, Action.VIEW, obj=assessment, patient=assessment.patient, detail="decision"
+    )
     return render(
         request,
         "intake/decision_form.html",
@@ -614,8 +612,7 @@ def admit_patient(request: HttpRequest, uuid: UUID) -> HttpResponse:
             return redirect(patient)
         messages.success(request, f"Admitted to {admission.program.name}.")
         return redirect(patient)
-    if request.method == "GET":
-        audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="admission form")
+    audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="admission form")
     return render(
         request,
         "intake/admission_form.html",
@@ -651,8 +648,7 @@ def discharge_patient(request: HttpRequest, uuid: UUID, admission_id: int) -> Ht
         else:
             messages.success(request, "Patient discharged.")
         return redirect(patient)
-    if request.method == "GET":
-        audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="discharge form")
+    audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="discharge form")
     return render(
         request,
         "intake/discharge_form.html",
@@ -680,8 +676,7 @@ def change_level(request: HttpRequest, uuid: UUID, admission_id: int) -> HttpRes
             direction = "down" if new.program.intensity < admission.program.intensity else "up"
             messages.success(request, f"Stepped {direction} to {new.program.name}.")
         return redirect(patient)
-    if request.method == "GET":
-        audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="change level")
+    audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="change level")
     return render(
         request,
         "intake/change_level_form.html",

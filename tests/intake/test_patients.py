@@ -130,6 +130,9 @@ def test_a_bad_edit_changes_nothing(intake_client):
     patient.refresh_from_db()
     assert patient.date_of_birth == before
     assert patient.legal_first_name != "Rosalind"
+    # the refused form still showed the record: that is a view, and it is logged
+    assert AuditEvent.objects.filter(action="view", patient_uuid=patient.uuid).count() == 1
+    assert not AuditEvent.objects.filter(action="change").exists()
 
 
 def test_the_patient_page_shows_the_record_and_writes_an_audit_event(intake_client, completed):
