@@ -161,6 +161,11 @@ def seed_size(size: str, *, scale: float = 1.0, today: date | None = None) -> di
             continue
         for kind, count in seed_site(index, scale=scale, today=today).items():
             created[kind] += count
+    if created:
+        # fresh planner statistics after a bulk load, as autovacuum would gather later:
+        # without them PostgreSQL plans for the tables' old, tiny sizes
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return dict(created)
 
 
