@@ -1,12 +1,10 @@
 """Security pages in real Chromium: the idle warning and draft saving, the director's
 two-factor sign-in and pages, and the lockout message. axe on every page built here."""
 
-import importlib
 import re
 from binascii import unhexlify
 
 import pytest
-from django.apps import apps
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -16,13 +14,6 @@ from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, login
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def roles():
-    """Put the roles back when an earlier transactional test's flush took them away
-    (see tests/browser/test_public_site.py on serialized rollback and Playwright)."""
-    importlib.import_module("accounts.migrations.0001_roles").create_roles(apps, None)
 
 
 def test_idle_warning_then_drafts_are_saved_and_the_session_ends(
