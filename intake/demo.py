@@ -284,6 +284,7 @@ def _ensure_patient(demo: DemoPatient, *, by: User, counselor: User, phone: str)
                 recipient="Dr. Nadia Flores, Echo Park Family Medicine (fictional)",
                 purpose="Coordinate medical care and prescriptions",
                 information="Attendance, diagnosis, medications and treatment progress",
+                covers_attendance=True,
                 signed_on=start,
                 expiry_event=Consent.ExpiryEvent.END_OF_TREATMENT,
             ),

@@ -196,12 +196,28 @@ class PatientWeek:
         )
 
 
-def patient_weeks(*, patient, program: Program | None, today: date) -> list[PatientWeek]:
-    """The patient's sessions grouped by clinic week, newest first, in two queries."""
+def patient_weeks(
+    *,
+    patient,
+    program: Program | None,
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[PatientWeek]:
+    """The patient's sessions grouped by clinic week, newest first, in two queries.
+
+    With `start` and/or `end` (clinic days, both included) only the sessions on those
+    days count, so a week cut by the range shows only its days inside it.
+    """
+    attendees = Attendee.objects.filter(patient=patient)
+    if start is not None:
+        attendees = attendees.filter(start__gte=clinictime.local_midnight(start))
+    if end is not None:
+        attendees = attendees.filter(start__lt=clinictime.local_midnight(end + timedelta(days=1)))
     attendees = list(
-        Attendee.objects.filter(patient=patient)
-        .select_related("session__session_type", "session__track", "session__room")
-        .order_by("-start", "-pk")
+        attendees.select_related(
+            "session__session_type", "session__track", "session__room"
+        ).order_by("-start", "-pk")
     )
     weeks: dict[date, list[Attendee]] = defaultdict(list)
     for attendee in attendees:
