@@ -27,6 +27,7 @@ urlpatterns = [
         views.start_assessment,
         name="start-assessment",
     ),
+    path("patients/<uuid:uuid>/disclose/", views.disclose_records, name="disclose-records"),
     path("patients/<uuid:uuid>/admit/", views.admit_patient, name="admit-patient"),
     path(
         "patients/<uuid:uuid>/admissions/<int:admission_id>/discharge/",
@@ -39,6 +40,7 @@ urlpatterns = [
         name="change-level",
     ),
     path("assessments/<uuid:uuid>/", views.assessment_detail, name="assessment-detail"),
+    path("assessments/<uuid:uuid>/print/", views.print_assessment, name="print-assessment"),
     path("assessments/<uuid:uuid>/addenda/", views.add_addendum, name="add-addendum"),
     path("assessments/<uuid:uuid>/decision/", views.decide_placement, name="decide-placement"),
 ]

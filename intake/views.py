@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_POST
 from accounts import audit
 from accounts.decorators import role_required
 from accounts.roles import DIRECTOR, INTAKE, is_intake
-from intake import forms, services
+from intake import forms, records, services
 from intake.access import get_patient_for_user, patients_visible_to
 from intake.models import (
     SCREENING_KEYS,
@@ -296,12 +297,16 @@ def patient_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     today = timezone.localdate()
     audit.record(request, Action.VIEW, obj=patient, patient=patient)
     latest_decision = next((a.decision for a in assessments if hasattr(a, "decision")), None)
+    can_edit = is_intake(request.user)
+    # the accounting of disclosures is for intake staff and directors, not counselors
+    disclosures = list(patient.disclosures.select_related("by", "consent")) if can_edit else []
     return render(
         request,
         "intake/patient_detail.html",
         {
             "patient": patient,
-            "can_edit": is_intake(request.user),
+            "can_edit": can_edit,
+            "disclosures": disclosures,
             "open_admission": patient.open_admission(),
             "history": list(reversed(patient.level_history())),
             "assessments": assessments,
@@ -378,6 +383,60 @@ def revoke_consent(request: HttpRequest, uuid: UUID, consent_uuid: UUID) -> Http
         request,
         "intake/consent_revoke.html",
         {"form": form, "patient": patient, "consent": consent},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- Part 2 disclosures ---------------------------------------------------------------------
+
+
+@intake_only
+def disclose_records(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Pick a consent in force today and what to send; a valid POST records the
+    disclosure and answers the document to hand over (an HTML file with the notice)."""
+    patient = _get_patient_for_user(request, uuid)
+    prefetch_related_objects([patient], "admissions")  # end-of-treatment expiry, defaults
+    consents = list(patient.consents.all())
+    for consent in consents:
+        consent.patient = patient
+    today = timezone.localdate()
+    assessment = services.latest_signed_assessment(patient)
+    admissions = sorted(patient.admissions.all(), key=lambda a: a.start_date)
+    form = forms.DisclosureForm(
+        request.POST or None,
+        patient=patient,
+        consents=consents,
+        today=today,
+        assessment=assessment,
+        attendance_since=admissions[-1].start_date if admissions else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                disclosure = services.disclose_records(
+                    patient=patient, by=request.user, request=request, **form.cleaned_data
+                )
+                document = records.disclosure_document(disclosure, request=request)
+        except InvalidTransition as exc:
+            form.add_error(None, str(exc))
+        else:
+            response = HttpResponse(document, content_type="text/html; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{disclosure.filename}"'
+            response["Cache-Control"] = "no-store"
+            return response
+    audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="disclosure form")
+    return render(
+        request,
+        "intake/disclose_form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "assessment": assessment,
+            "offered": [c for c in consents if c.is_active_on(today)],
+            "not_in_force": [
+                (c, c.status_reason(today)) for c in consents if not c.is_active_on(today)
+            ],
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -509,6 +568,25 @@ def assessment_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         return redirect(f"{assessment.get_absolute_url()}?check=1")
     messages.success(request, "Assessment completed and signed. It can no longer be edited.")
     return redirect(assessment)
+
+
+@intake_only
+def print_assessment(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The assessment as a sheet to print (signed, or clearly marked as a draft),
+    between two copies of the 42 CFR 2.32 notice."""
+    assessment = _get_assessment_for_user(request, uuid)
+    audit.record(
+        request, Action.PRINT, obj=assessment, patient=assessment.patient, detail="assessment"
+    )
+    return render(
+        request,
+        "intake/assessment_print.html",
+        {
+            **records.assessment_context(assessment),
+            "patient": assessment.patient,
+            "printed_at": timezone.now(),
+        },
+    )
 
 
 @intake_only

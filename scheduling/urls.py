@@ -20,6 +20,11 @@ urlpatterns = [
         views.patient_attendance,
         name="patient-attendance",
     ),
+    path(
+        "patients/<uuid:patient_uuid>/attendance/print/",
+        views.print_attendance,
+        name="print-attendance",
+    ),
     path("tracks/", views.track_list, name="track-list"),
     path("tracks/new/", views.track_form, name="track-create"),
     path("tracks/<int:pk>/", views.track_detail, name="track-detail"),

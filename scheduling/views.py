@@ -20,7 +20,7 @@ from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, roles_of
 from intake.access import get_patient_for_user, patients_visible_to
 from intake.models import Patient
 from programs.models import Program
-from scheduling import clinictime, hours, ical, services
+from scheduling import clinictime, hours, ical, records, services
 from scheduling.access import (
     can_change_session,
     can_take_attendance,
@@ -464,6 +464,23 @@ def patient_attendance(request: HttpRequest, patient_uuid) -> HttpResponse:
             "weeks": weeks,
             "billable_code": hours.BILLABLE_CODE,
             "this_monday": clinictime.monday_of(clinictime.today()),
+        },
+    )
+
+
+@role_required(*STAFF)
+def print_attendance(request: HttpRequest, patient_uuid) -> HttpResponse:
+    """The attendance page as a record to print, oldest week first, between two copies of
+    the 42 CFR 2.32 notice. A counselor prints only patients they may see (else 404)."""
+    patient = get_patient_for_user(request.user, patient_uuid)
+    record(request, Action.PRINT, obj=patient, patient=patient, detail="attendance")
+    return render(
+        request,
+        "scheduling/attendance_print.html",
+        {
+            **records.attendance_context(patient=patient),
+            "patient": patient,
+            "printed_at": timezone.now(),
         },
     )
 

@@ -40,7 +40,10 @@ def grow(patient, completed, intake_user) -> None:
     for _ in range(12):
         InquiryFactory()
         AdmissionFactory()
-        ConsentFactory(patient=patient)
+        consent = ConsentFactory(patient=patient, covers_assessment=True)
+        services.disclose_records(
+            patient=patient, consent=consent, what="assessment", by=intake_user
+        )
         SubstanceFactory(assessment=AssessmentFactory(patient=patient), is_primary=False)
         services.add_addendum(assessment=completed, text="More detail.", by=intake_user)
 
@@ -58,8 +61,9 @@ def pages(completed):
         "inquiry search": (reverse("intake:inquiry-list"), "post", {"q": "a"}, 3),
         "patient list": (reverse("intake:patient-list"), "get", None, 4),
         "patient search": (reverse("intake:patient-list"), "post", {"q": "a"}, 4),
-        # ... + 1 for "who opened this record" (accounts/_patient_access.html)
-        "patient page": (patient.get_absolute_url(), "get", None, 7),
+        # ... + 1 for "who opened this record" (accounts/_patient_access.html), + 1 for
+        # the disclosures made
+        "patient page": (patient.get_absolute_url(), "get", None, 8),
         "signed assessment": (completed.get_absolute_url(), "get", None, 6),
         "draft assessment": (draft.get_absolute_url(), "get", None, 5),
         "draft, what is missing": (draft.get_absolute_url() + "?check=1", "get", None, 6),
