@@ -20,13 +20,14 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts import home as home_panels
 from accounts import lockouts, sessions, two_factor
 from accounts.audit import record
 from accounts.decorators import role_required
 from accounts.forms import AuditFilterForm, CodeForm, SetupForm, UnlockForm
 from accounts.middleware import idle_message
 from accounts.models import AuditEvent
-from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, roles_of
+from accounts.roles import DIRECTOR
 
 Action = AuditEvent.Action
 AUDIT_PAGE_SIZE = 50
@@ -34,17 +35,8 @@ AUDIT_PAGE_SIZE = 50
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The staff landing page: each role sees what it works on."""
-    roles = roles_of(request.user)
-    return render(
-        request,
-        "accounts/home.html",
-        {
-            "is_intake": INTAKE in roles or DIRECTOR in roles,
-            "is_counselor": COUNSELOR in roles,
-            "is_director": DIRECTOR in roles,
-        },
-    )
+    """The staff landing page: each role sees what it works on (panels from each app)."""
+    return render(request, "accounts/home.html", {"panels": home_panels.panels_for(request)})
 
 
 # --- signing in and out ----------------------------------------------------------------

@@ -10,3 +10,4 @@ class SchedulingConfig(AppConfig):
         from scheduling.records import register_sections
 
         register_sections()
+        from scheduling import home_panels  # noqa: F401  (registers the staff-home panel)

@@ -1,0 +1,31 @@
+"""The intake panel of the staff home: what is waiting for intake staff."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Min, Q
+from django.http import HttpRequest
+
+from accounts.home import Panel, register
+from accounts.roles import is_intake
+from intake.models import Assessment, Inquiry, Patient
+
+
+@register
+def intake_panel(request: HttpRequest) -> Panel | None:
+    if not is_intake(request.user):
+        return None
+    new = Q(status=Inquiry.Status.NEW)
+    inquiries = Inquiry.objects.aggregate(
+        new=Count("pk", filter=new),
+        oldest_new=Min("created_at", filter=new),
+        contacted=Count("pk", filter=Q(status=Inquiry.Status.CONTACTED)),
+        booked=Count("pk", filter=Q(status=Inquiry.Status.ASSESSMENT_BOOKED)),
+    )
+    drafts = Assessment.objects.filter(status=Assessment.Status.DRAFT).count()
+    in_assessment = Patient.objects.filter(status=Patient.Status.IN_ASSESSMENT).count()
+    return Panel(
+        title="Intake",
+        template="intake/_home_panel.html",
+        context={**inquiries, "drafts": drafts, "in_assessment": in_assessment},
+        order=10,
+    )
