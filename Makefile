@@ -8,7 +8,7 @@ WITHDB := $(PY) scripts/withdb.py
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: install run test lint chromium serve bench clean-db
+.PHONY: install run test lint chromium demo-code serve bench clean-db
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ run: install
 	  $(PY) manage.py seed_demo && \
 	  echo "" && echo "iop is running at http://$(HOST):$(PORT)/  (Ctrl-C stops it)" && echo "" && \
 	  exec $(PY) manage.py runserver --skip-checks $(HOST):$(PORT)'
+
+demo-code: install
+	@$(WITHDB) '$(PY) manage.py demo_code'
 
 chromium:
 	@bash scripts/ensure_chromium.sh

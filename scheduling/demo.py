@@ -3,12 +3,16 @@
 Idempotent: every object is looked up by a natural key before it is created.
 """
 
+from base64 import b32encode
+from binascii import unhexlify
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.db.models import F
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import COUNSELOR, DIRECTOR, INTAKE
 from intake.models import Patient
@@ -17,6 +21,9 @@ from scheduling import services
 from scheduling.models import Room, Session, SessionType, Track
 
 DEMO_PASSWORD = "demo-pass-2026"
+# The RFC 4226 test secret "12345678901234567890": for the fictional demo director only.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
+DEMO_TOTP_BASE32 = b32encode(unhexlify(DEMO_TOTP_KEY)).decode()
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,18 @@ def ensure_demo_users() -> list[User]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=demo.role))
+        if demo.role == DIRECTOR and not TOTPDevice.objects.filter(user=user).exists():
+            # directors must sign in with a second factor; the demo one gets a known key
+            TOTPDevice.objects.create(
+                user=user, name="Demo authenticator", key=DEMO_TOTP_KEY, confirmed=True
+            )
         users.append(user)
     return users
+
+
+def demo_totp_code() -> str:
+    """The demo director's current six-digit code (development only)."""
+    return f"{TOTP(unhexlify(DEMO_TOTP_KEY)).token():06d}"
 
 
 # ---------------------------------------------------------------- the living clinic

@@ -3,7 +3,13 @@ import time
 from django.core.management.base import BaseCommand
 
 from intake.demo import ensure_demo_intake
-from scheduling.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_schedule, ensure_demo_users
+from scheduling.demo import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_BASE32,
+    DEMO_USERS,
+    ensure_demo_schedule,
+    ensure_demo_users,
+)
 
 
 class Command(BaseCommand):
@@ -20,6 +26,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (fictional staff; password for all: {DEMO_PASSWORD})")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<12} {demo.role}")
+        self.stdout.write(
+            "  The director also needs a two-factor code: add the key "
+            f"{DEMO_TOTP_BASE32} to an authenticator app, or run `make demo-code`."
+        )
         # after intake's demo patients (ensure_demo_schedule makes sure they are there)
         schedule = ensure_demo_schedule()
         self.stdout.write(
