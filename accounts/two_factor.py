@@ -36,7 +36,8 @@ SETUP_MAX_AGE = 15 * 60  # seconds a set-up page stays usable
 
 
 def is_required_for(user: AbstractBaseUser) -> bool:
-    return is_director(user)
+    """Directors see everything; admin users can make accounts and grant roles."""
+    return is_director(user) or user.is_staff or user.is_superuser
 
 
 def pending_step(request: HttpRequest) -> str:

@@ -80,6 +80,14 @@ def director(db):
     return user
 
 
+@pytest.fixture
+def site_admin(db):
+    """A Django-admin user (staff, superuser) with an authenticator: admins need two-factor."""
+    user = UserFactory(username="site_admin", is_staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
+
+
 def _client_for(user) -> Client:
     """A client already signed in as `user`, as the login view leaves a session: idle
     clock started and, for a user with an authenticator, the second factor verified.
@@ -143,3 +151,8 @@ def other_counselor_client(other_counselor) -> Client:
 @pytest.fixture
 def director_client(director) -> Client:
     return _client_for(director)
+
+
+@pytest.fixture
+def site_admin_client(site_admin) -> Client:
+    return _client_for(site_admin)

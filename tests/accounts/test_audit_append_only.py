@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from accounts.audit import record
 from accounts.models import AuditEvent
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,9 +83,8 @@ def test_the_error_is_a_permission_error(event):
 
 
 @pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(username="maintainer", is_staff=True, is_superuser=True))
-    return client
+def superuser_client(site_admin_client):
+    return site_admin_client
 
 
 def test_the_admin_lists_entries_but_offers_no_add_change_or_delete(superuser_client, event):

@@ -1,15 +1,14 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory, program
+from tests.factories import program
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="catalog_admin", is_staff=True, is_superuser=True))
-    return client
+def admin_client(site_admin_client):
+    return site_admin_client
 
 
 def test_program_changelist_lists_levels_with_their_hours(admin_client):

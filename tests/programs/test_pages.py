@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory, program
+from tests.factories import program
 
 pytestmark = pytest.mark.django_db
 
@@ -163,8 +163,8 @@ def test_an_empty_catalog_still_renders(anon_client):
         assert anon_client.get(url).status_code == 200, url
 
 
-def test_an_admin_edit_shows_on_the_next_request(anon_client, client):
-    client.force_login(UserFactory(username="catalog_admin", is_staff=True, is_superuser=True))
+def test_an_admin_edit_shows_on_the_next_request(anon_client, site_admin_client):
+    client = site_admin_client
     iop = program("IOP")
     kept = list(iop.services.all())
     dropped = kept.pop()  # "Co-occurring mental-health care"
