@@ -321,7 +321,7 @@ class ConsentForm(forms.ModelForm):
             # what disclosures check (docs/part2.md "Consent scope"): tick only what the
             # words above allow; a consent with neither box sends nothing from the app
             Fieldset(
-                "Records the app may send under it",
+                '<span class="fs-6">Records the app may send under it</span>',
                 HTML(
                     '<p class="form-text mt-0">Tick only what the patient\'s words above '
                     "allow. A disclosure asking for anything unticked is refused.</p>"
@@ -439,7 +439,8 @@ class DisclosureForm(forms.Form):
             "consent",
             "what",
             Fieldset(
-                "Attendance period (when attendance is sent)",
+                # a legend sized like the field labels above it (crispy marks it safe)
+                '<span class="fs-6">Attendance period, when attendance is sent</span>',
                 Row(Column("attendance_from"), Column("attendance_to")),
             ),
         )
