@@ -90,7 +90,7 @@ def test_a_counselor_marks_attendance_and_sees_weekly_hours_change(
     page.set_viewport_size(DESKTOP)
     login(page, live_server, "marcus", TEST_PASSWORD)
 
-    page.get_by_role("link", name="Caseload").click()
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Caseload").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Caseload hours")
     expect(_attended(page, alma.display_name)).to_have_text("0.0")
     assert_accessible(page)
@@ -130,7 +130,7 @@ def test_a_counselor_marks_attendance_and_sees_weekly_hours_change(
     expect(page.get_by_role("button", name="All present")).to_have_count(0)
     shoot(page, "scheduling-session-marked")
 
-    page.get_by_role("link", name="Caseload").click()
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Caseload").click()
     expect(_attended(page, alma.display_name)).to_have_text("1.0")
     expect(_attended(page, brendan.display_name)).to_have_text("0.7")
     shoot(page, "scheduling-caseload-after")
