@@ -243,7 +243,7 @@ class ContactAttempt(models.Model):
         WRONG_CONTACT = "wrong_contact", "Wrong number or address"
         DECLINED = "declined", "They don't want help right now"
 
-    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="contact_attempts")
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.PROTECT, related_name="contact_attempts")
     at = models.DateTimeField("when", default=timezone.now)
     method = models.CharField("how", max_length=20, choices=Method.choices)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
@@ -903,7 +903,7 @@ class Substance(models.Model):
         INJECTED = "injected", "Injected"
         OTHER = "other", "Other"
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="substances")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="substances")
     substance = models.CharField(max_length=20, choices=Kind.choices)
     substance_other = models.CharField("if other, which", max_length=100, blank=True)
     is_primary = models.BooleanField("primary substance", default=False)

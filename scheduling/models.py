@@ -352,7 +352,7 @@ class Session(models.Model):
 
 
 class SessionCounselor(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="counselor_links")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="counselor_links")
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="session_links"
     )
@@ -392,7 +392,7 @@ PARTIAL_ATTENDANCE = (Attendance.LATE, Attendance.LEFT_EARLY)
 class Attendee(models.Model):
     """A patient in a session and, once taken, their attendance."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendees")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendees")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="attendances")
     attendance = models.CharField(max_length=12, choices=Attendance.choices, blank=True)
     minutes_attended = models.PositiveSmallIntegerField(null=True, blank=True)

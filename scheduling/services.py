@@ -407,6 +407,10 @@ def update_track_pattern(*, track: Track, now: datetime | None = None) -> Series
         counselor_ids = track.counselor_ids()
         for session in untouched_future_sessions(track, now).order_by("start"):
             if not track.runs_on(session.occurrence_date):
+                # nobody attended it yet: its planned attendees and counselors go with it,
+                # deliberately (the keys PROTECT, so no cascade can do this by accident)
+                session.attendees.all().delete()
+                session.counselor_links.all().delete()
                 session.delete()
                 result.removed += 1
                 continue
