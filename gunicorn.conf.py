@@ -1,8 +1,11 @@
 """gunicorn settings for iop, read from the environment: `gunicorn -c gunicorn.conf.py`.
 
-Sizing (measured on 2 cores, see bench/results/latest.md): the app is CPU-bound
-(templates, ORM) and PostgreSQL answers in well under a millisecond, so a few
-processes per core serve the most requests; threads only add database connections.
+Sizing (2 cores; the measurements are in docs/scaling.md, "Sizing gunicorn"): requests are
+short and CPU-bound (templates, ORM) and PostgreSQL answers in about a millisecond.
+gthread workers keep client connections alive; against sync workers (a new connection
+per request) they used about a third less worker CPU per request and served up to twice
+the requests per second, and a few processes with several threads beat many processes
+on two cores. Default: cores + 1 processes x 4 threads.
 
 Every worker (x threads) holds its own database connection for CONN_MAX_AGE seconds:
 workers x threads x app servers must stay below PostgreSQL's max_connections, or put
@@ -26,13 +29,10 @@ bind = [
     )
 ]
 
-# 2 x cores + 1, capped: past ~9 processes a box gains no throughput, only memory
-# (~60-90 MB each) and database connections.
-workers = _envint("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9))
-# sync by default: fastest here for short CPU-bound requests (see the module docstring).
-# gthread keeps client connections alive, for use without a buffering proxy in front.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = _envint("GUNICORN_THREADS", 1)
+# cores + 1 processes, capped: more only add memory (~60 MB each) and connections.
+workers = _envint("WEB_CONCURRENCY", min(multiprocessing.cpu_count() + 1, 9))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = _envint("GUNICORN_THREADS", 4)
 keepalive = 5
 
 # Load Django once in the master, then fork: workers share the code pages (less memory,
