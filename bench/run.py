@@ -586,7 +586,14 @@ def render(
         "CaptureQueriesContext; floor = /healthz (one SELECT 1) in the same run; CPU ms = "
         "median CPU time of the Python process per request (excludes PostgreSQL's time, and "
         "barely moves when other processes share the cores)",
-        f"- machine load average (1 min) when the run started: {args.loadavg:.1f}",
+        f"- machine load average (1 min) when the run started: {args.loadavg:.1f}"
+        + (
+            f" (other processes were using the {os.cpu_count()} cores: wall-clock times and "
+            "req/s are inflated, the CPU columns are the steadier figures; rerun on a quiet "
+            "machine before reading a MISS on a timing target)"
+            if args.loadavg > 1.5
+            else ""
+        ),
         "",
         "## Data",
         "",
