@@ -17,9 +17,16 @@ TWO_FACTOR_STEP = "iop_two_factor_step"  # "verify", "enrol" or "" (decided once
 ACTIVITY_RESOLUTION = 60  # seconds
 
 
+def clock() -> float:
+    """Epoch seconds: the one clock of the idle rule. Tests pin it, so whether a request
+    rewrites the stamp (a session write, three more queries) never depends on whether a
+    minute happened to turn during the test."""
+    return time.time()
+
+
 def start(request: HttpRequest) -> None:
     """A fresh sign-in: idle clock from now, two-factor state decided on the next request."""
-    request.session[LAST_ACTIVITY] = int(time.time())
+    request.session[LAST_ACTIVITY] = int(clock())
     request.session.pop(TWO_FACTOR_STEP, None)
 
 
@@ -27,13 +34,13 @@ def is_idle_expired(request: HttpRequest, *, now: float | None = None) -> bool:
     last = request.session.get(LAST_ACTIVITY)
     if last is None:
         return False
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     return now - last > settings.IDLE_TIMEOUT_SECONDS
 
 
 def touch(request: HttpRequest, *, force: bool = False, now: float | None = None) -> None:
     """Record activity (a session write only when the stamp is a minute old, or forced)."""
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     last = request.session.get(LAST_ACTIVITY)
     if force or last is None or now - last >= ACTIVITY_RESOLUTION:
         request.session[LAST_ACTIVITY] = int(now)
@@ -41,6 +48,6 @@ def touch(request: HttpRequest, *, force: bool = False, now: float | None = None
 
 def seconds_left(request: HttpRequest, *, now: float | None = None) -> int:
     """Seconds until the server ends this session for inactivity (never more than the limit)."""
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     last = request.session.get(LAST_ACTIVITY, now)
     return max(0, int(settings.IDLE_TIMEOUT_SECONDS - (now - last)))

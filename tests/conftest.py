@@ -51,6 +51,34 @@ def _reference_rows(request, django_db_blocker):
                 getattr(import_module(module), function)(django_apps, None)
 
 
+class SessionClock:
+    """accounts.sessions.clock() standing still at `now` until a test moves it."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def session_clock(request, monkeypatch):
+    """The idle rule's clock stands still during a test, at the whole second it began.
+    A request rewrites the activity stamp (a session write: three more queries) only once
+    the stamp is a minute old, so on a slow machine a pinned query count used to depend
+    on whether a minute turned mid-test. Tests of the rule move the clock themselves.
+    Live-server tests keep the real clock: a browser waits for real time to pass."""
+    if "live_server" in request.fixturenames:
+        yield None
+        return
+    clock = SessionClock(float(int(time.time())))
+    monkeypatch.setattr(sessions, "clock", clock)
+    yield clock
+
+
 def _staff(role: str, username: str):
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get(name=role))
@@ -97,7 +125,7 @@ def _client_for(user) -> Client:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[sessions.LAST_ACTIVITY] = int(time.time())
+    session[sessions.LAST_ACTIVITY] = int(sessions.clock())
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is not None:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
