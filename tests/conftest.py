@@ -7,6 +7,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -77,6 +78,17 @@ def session_clock(request, monkeypatch):
     clock = SessionClock(float(int(time.time())))
     monkeypatch.setattr(sessions, "clock", clock)
     yield clock
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Django keeps its cache between tests (LocMemCache lives as long as the process):
+    the catalog and the call form are cached under a catalog version that a later test
+    can reach again, so what a test saw and how many queries it took depended on the
+    tests before it. Every test starts cold."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _staff(role: str, username: str):
