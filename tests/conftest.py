@@ -1,7 +1,10 @@
 import os
 import time
+import zlib
 from importlib import import_module
 
+import factory
+import factory.random
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -15,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import sessions
 from accounts.roles import COUNSELOR, DIRECTOR, INTAKE
+from tests import factories
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread.
@@ -89,6 +93,29 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def _factory_classes():
+    return [
+        value
+        for value in vars(factories).values()
+        if isinstance(value, type)
+        and issubclass(value, factory.base.BaseFactory)
+        and value._meta.model is not None
+        and value._meta.counter_reference is value._meta
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _same_fake_data_every_run(request):
+    """Faker values and factory sequences depend on the test alone, not on chance nor on
+    the tests run before it: a fictional name that happens to collide with page text or
+    a unique value fails every run or none. IOP_TEST_SEED=n draws another set (to look
+    for such collisions on purpose)."""
+    salt = os.environ.get("IOP_TEST_SEED", "0")
+    factory.random.reseed_random(zlib.crc32(f"{salt}:{request.node.nodeid}".encode()))
+    for factory_class in _factory_classes():
+        factory_class.reset_sequence()
 
 
 def _staff(role: str, username: str):

@@ -37,8 +37,14 @@ def track(counselor, group_room):
 
 @pytest.fixture
 def patient(counselor):
-    """An IOP patient on `counselor`'s caseload."""
-    return AdmissionFactory(primary_counselor=counselor, start_date=date(2026, 1, 5)).patient
+    """An IOP patient on `counselor`'s caseload. Named by hand: tests check the name is
+    not on pages, and a drawn one can be part of any page's text ("Angel", "Los_Angeles")."""
+    return AdmissionFactory(
+        primary_counselor=counselor,
+        start_date=date(2026, 1, 5),
+        patient__legal_first_name="Henrietta",
+        patient__legal_last_name="Quarrington",
+    ).patient
 
 
 def book(patient, counselor, room, day: date, hhmm: str, minutes: int = 50, kind=None):

@@ -29,9 +29,10 @@ def test_the_feed_parses_back_with_type_track_room_and_time_zone(
     today = clinictime.today()
     group = group_session(track, today + timedelta(days=(7 - today.weekday()) % 7), [patient])
     single = book(patient, counselor, room, today + timedelta(days=1), "16:00")
-    cancelled = book(
-        AdmissionFactory().patient, counselor, room, today + timedelta(days=2), "16:00"
-    )
+    other = AdmissionFactory(
+        patient__legal_first_name="Philippa", patient__legal_last_name="Marchbanks"
+    ).patient
+    cancelled = book(other, counselor, room, today + timedelta(days=2), "16:00")
     cancel_session(session=cancelled, reason="Rescheduled at the patient's request", by=counselor)
 
     response = anon_client.get(_feed_url(feed))
