@@ -11,6 +11,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 
 
 @cache
@@ -40,7 +41,9 @@ def local_midnight(day: date) -> datetime:
 
 
 def today() -> date:
-    return local(datetime.now(UTC)).date()
+    # through django.utils.timezone.now, the one clock "now", "today" and "this week" share
+    # (so a test that stops it stops them all)
+    return local(timezone.now()).date()
 
 
 def monday_of(day: date) -> date:

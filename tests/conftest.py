@@ -1,6 +1,7 @@
 import os
 import time
 import zlib
+from datetime import datetime
 from importlib import import_module
 
 import factory
@@ -13,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -93,6 +95,21 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """`frozen_now(moment)` stops the clinic's clock at `moment`: django.utils.timezone.now
+    and so timezone.localdate() and scheduling.clinictime.today(). What "today", "this
+    week" and "already over" mean then cannot change mid-test (a session ending, midnight,
+    a Sunday night), whatever the hour CI runs at. Returns the moment."""
+
+    def freeze(moment: datetime) -> datetime:
+        assert moment.tzinfo is not None
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return freeze
 
 
 def _factory_classes():

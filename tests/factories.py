@@ -3,7 +3,9 @@
 import datetime
 
 import factory
+import factory.random
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from intake.models import Admission, Inquiry, Patient
 from programs.models import Program, Service
@@ -47,6 +49,18 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"service-{n}")
 
 
+def recent_day(low: int, high: int) -> factory.LazyFunction:
+    """A day `low` to `high` days before the clinic's today, by the clock tests can stop
+    (tests/conftest.py frozen_now), so a patient admitted "in the last month" is in the
+    month before the day the test is set on."""
+    return factory.LazyFunction(
+        lambda: (
+            timezone.localdate()
+            - datetime.timedelta(days=factory.random.randgen.randint(low, high))
+        )
+    )
+
+
 def program(code: str) -> Program:
     """A catalog level from the data migration (OP, IOP, PHP, INP)."""
     return Program.objects.get(code=code)
@@ -82,7 +96,7 @@ class AdmissionFactory(factory.django.DjangoModelFactory):
 
     patient = factory.SubFactory(PatientFactory, active=True)
     program = factory.LazyFunction(lambda: program("IOP"))
-    start_date = factory.Faker("date_between", start_date="-30d", end_date="today")
+    start_date = recent_day(0, 30)
     primary_counselor = factory.SubFactory(UserFactory)
 
 
@@ -139,7 +153,7 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     recipient = "Dr. Lena Ortiz, Eastside Family Clinic"
     purpose = "Coordinate medical care"
     information = "Attendance, diagnosis and medications"
-    signed_on = factory.Faker("date_between", start_date="-60d", end_date="-10d")
+    signed_on = recent_day(10, 60)
     expiry_event = "end_of_treatment"
 
 

@@ -1,5 +1,7 @@
 """The staff home shows each role what it works on."""
 
+from datetime import date, time
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -42,8 +44,15 @@ def test_intake_sees_what_is_waiting(intake_client):
     assert "My day" not in body
 
 
-def test_a_counselor_sees_today_and_who_is_short_on_hours(counselor_client, counselor):
-    admission = AdmissionFactory(primary_counselor=counselor)
+def test_a_counselor_sees_today_and_who_is_short_on_hours(counselor_client, counselor, frozen_now):
+    # just before midnight: "today" must not turn between the booking and the page
+    frozen_now(clinictime.local_to_utc(date(2026, 3, 4), time(23, 59, 50)))
+    # named by hand: a drawn name can be part of the page's own text ("Day", "Ho" in "Home")
+    admission = AdmissionFactory(
+        primary_counselor=counselor,
+        patient__legal_first_name="Cordelia",
+        patient__legal_last_name="Penhaligon",
+    )
     today = clinictime.today()
     book(admission.patient, counselor, RoomFactory(name="Room 7"), today, "10:00")
     response = counselor_client.get(HOME)

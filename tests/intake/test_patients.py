@@ -1,14 +1,15 @@
 """Patient records: creating and editing with every field checked, the MRN, the page."""
 
-from datetime import timedelta
+from datetime import date, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from intake.models import Patient, format_mrn, next_mrn
 from tests.factories import AssessmentFactory, ConsentFactory, PatientFactory
-from tests.intake.conftest import text, today
+from tests.intake.conftest import text
 
 pytestmark = pytest.mark.django_db
 
@@ -73,13 +74,15 @@ def test_bad_input_is_refused_beside_the_field(intake_client, field, value, mess
     assert not Patient.objects.exists()
 
 
-def test_patients_must_be_twelve_or_older(intake_client):
-    eleven = today().replace(year=today().year - 11)
+def test_patients_must_be_twelve_or_older(intake_client, frozen_now):
+    # a fixed day: "the same day eleven years ago" does not exist when today is 29 February
+    frozen_now(timezone.make_aware(datetime(2026, 3, 4, 10, 0)))
+    eleven = date(2015, 3, 4)  # eleventh birthday today
     response = intake_client.post(NEW, {**VALID, "date_of_birth": eleven.isoformat()})
     assert response.context["form"].errors["date_of_birth"] == [
         "Patients must be at least 12 years old."
     ]
-    twelve = today().replace(year=today().year - 12) - timedelta(days=1)
+    twelve = date(2014, 3, 3)  # twelve years and a day
     assert (
         intake_client.post(NEW, {**VALID, "date_of_birth": twelve.isoformat()}).status_code == 302
     )

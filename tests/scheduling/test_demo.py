@@ -1,13 +1,15 @@
 """The demo clinic: groups, enrolled demo patients, five weeks of sessions, attendance."""
 
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 from scheduling import clinictime
 from scheduling.demo import ensure_demo_schedule
 from scheduling.models import Attendee, Session, Track, TrackEnrollment
 
 
-def test_the_demo_schedule_is_lively_and_idempotent(db):
+def test_the_demo_schedule_is_lively_and_idempotent(db, frozen_now):
+    # one moment throughout: "this week" must not turn between the demo and the checks
+    frozen_now(clinictime.local_to_utc(date(2026, 3, 4), time(13, 5)))
     first = ensure_demo_schedule()
     assert first.tracks == 4
     assert set(Track.objects.values_list("name", flat=True)) == {

@@ -2,7 +2,7 @@
 
 import random
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.apps import apps
@@ -35,7 +35,9 @@ def _counts() -> dict[str, int]:
     return {label: apps.get_model(label).objects.count() for label in MODELS}
 
 
-def test_small_is_idempotent():
+def test_small_is_idempotent(frozen_now):
+    # a second run on another day would rightly add that day's sessions: one moment for both
+    frozen_now(timezone.now())
     call_command("seed_demo")
     first = _counts()
 
@@ -44,7 +46,8 @@ def test_small_is_idempotent():
     assert _counts() == first
 
 
-def test_clinic_builds_a_site_once():
+def test_clinic_builds_a_site_once(frozen_now):
+    frozen_now(timezone.now())
     call_command("seed_demo")  # the small demo is part of every size
     small = _counts()
     active = Patient.objects.filter(status=Patient.Status.ACTIVE)
@@ -80,19 +83,31 @@ def test_clinic_builds_a_site_once():
     assert all(p.email.endswith("@example.com") for p in site)
 
 
-def test_clinic_has_history_with_attendance_a_future_without_and_no_clash():
+# A weekday afternoon, after the morning groups ended (the small demo leaves the day's
+# attendance to do, a site has it taken for all that is over), and the last half-minute
+# of a Sunday, when "this week" is about to turn.
+@pytest.mark.parametrize(
+    "wall_clock",
+    [datetime(2026, 3, 4, 13, 5), datetime(2026, 3, 8, 23, 59, 30)],
+    ids=["wednesday-afternoon", "sunday-night"],
+)
+def test_clinic_has_history_with_attendance_a_future_without_and_no_clash(frozen_now, wall_clock):
+    now = frozen_now(clinictime.local_to_utc(wall_clock.date(), wall_clock.time()))
     call_command("seed_demo", "--size", "clinic", "--scale", "0.1")
-    now = timezone.now()
-    monday = clinictime.monday_of(clinictime.today())
+    monday = clinictime.monday_of(wall_clock.date())
 
     assert Session.objects.in_week(monday - timedelta(weeks=8)).exists()
     assert Session.objects.in_week(monday + timedelta(weeks=3)).exists()
     assert not Session.objects.in_week(monday + timedelta(weeks=4)).exists()
-    past = Attendee.objects.filter(end__lte=now, active=True)
+    site = Attendee.objects.filter(session__room__name__startswith=SITE_NAMES[0], active=True)
+    past = site.filter(end__lte=now)
     assert past.exists()
     assert not past.filter(attendance="").exists()
+    # the small demo's attendance is taken up to the end of yesterday
+    before_today = clinictime.local_midnight(wall_clock.date())
+    assert not Attendee.objects.filter(active=True, end__lte=before_today, attendance="").exists()
     assert not Attendee.objects.filter(start__gt=now).exclude(attendance="").exists()
-    assert Attendee.objects.filter(attendance="absent").exists()
+    assert site.filter(attendance="absent").exists()
     # the exclusion constraints already refused any clash on insert; check it plainly too
     for model, key in ((SessionCounselor, "counselor_id"), (Attendee, "patient_id")):
         rows = sorted(model.objects.filter(active=True).values_list(key, "start", "end"))

@@ -1,6 +1,6 @@
 """Group pages: the list, members, enrolling and leaving, changing the pattern."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.urls import reverse
 
@@ -111,7 +111,9 @@ def test_a_director_creates_a_group_and_its_first_weeks(director_client, counsel
     assert track.sessions.count() == 4  # 28 days hold four of every weekday
 
 
-def test_changing_the_pattern_through_the_form(director_client, track):
+def test_changing_the_pattern_through_the_form(director_client, track, frozen_now):
+    # a Sunday night: the form must redo the sessions from the same "today" as the test
+    frozen_now(clinictime.local_to_utc(date(2026, 3, 8), time(23, 59, 50)))
     today = clinictime.today()
     generate_track_sessions(track=track, start=today, end=today + timedelta(days=14))
     data = {

@@ -1,6 +1,6 @@
 """The week grid: /schedule/ opens the signed-in counselor's week in clinic time."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.db import connection
@@ -75,12 +75,14 @@ def test_daylight_saving_weeks_place_blocks_by_local_time(
     assert (end - start).total_seconds() / 3600 in (167, 169)
 
 
-def test_today_is_marked(counselor_client):
+def test_today_is_marked(counselor_client, frozen_now):
+    # ten seconds before midnight: the page and the test agree on which day is today
+    frozen_now(clinictime.local_to_utc(date(2026, 3, 4), time(23, 59, 50)))
     html = counselor_client.get(WEEK).content.decode()
-    today = clinictime.today()
+    assert "Mon 2 Mar – Sun 8 Mar 2026" in html
     assert html.count('aria-current="date"') == 2  # the day heading and the "This week" link
     badge = '<span class="badge wk-today">Today</span>'
-    assert f'{today:%a} {badge}</span> <span class="wk-date">{today.day} {today:%b}' in html
+    assert f'Wed {badge}</span> <span class="wk-date">4 Mar' in html
 
 
 def test_previous_and_next_weeks(counselor_client):
