@@ -18,8 +18,10 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from intake import services as intake_services
+from intake.models import ContactAttempt, Inquiry, Substance
 from scheduling import clinictime
 from scheduling import services as scheduling_services
+from scheduling.models import Attendee, Session, SessionCounselor
 from tests.factories import (
     AdmissionFactory,
     AssessmentFactory,
@@ -64,9 +66,6 @@ SAFE = {models.PROTECT, models.RESTRICT, models.DO_NOTHING}
 SAFE_SET_NULL = {
     "intake.Inquiry.program": "the program the person was curious about, a catalog row",
 }
-# CASCADEs found by this audit and reported to their owners (see the security report);
-# each entry must go once the owner switches it to PROTECT (the test below says when).
-AWAITING_FIX: dict[str, str] = {}
 
 
 def relations():
@@ -94,7 +93,7 @@ def test_every_model_is_classified():
 def test_keys_on_and_to_clinical_records_protect():
     offending = []
     for label, field in relations():
-        if not needs_protection(field) or label in AWAITING_FIX:
+        if not needs_protection(field):
             continue
         on_delete = field.remote_field.on_delete
         if on_delete in SAFE or (on_delete is models.SET_NULL and label in SAFE_SET_NULL):
@@ -113,16 +112,6 @@ def test_users_behind_clinical_records_are_protected():
     assert len(to_users) >= 15  # the audit really looked at them
     for label, field in to_users:
         assert field.remote_field.on_delete is models.PROTECT, label
-
-
-def test_each_awaiting_fix_entry_is_still_a_cascade():
-    """Remove an entry from AWAITING_FIX once its owner made it PROTECT."""
-    fields = dict(relations())
-    for label in AWAITING_FIX:
-        assert label in fields, f"{label} no longer exists"
-        assert fields[label].remote_field.on_delete is models.CASCADE, (
-            f"{label} is fixed: drop it from AWAITING_FIX"
-        )
 
 
 def test_safe_set_null_entries_are_set_null():
@@ -209,3 +198,40 @@ def test_deleting_a_counselor_with_clinical_records_is_refused(counselor, intake
             user.delete()
 
     assert clinical_counts() == before
+
+
+@pytest.mark.django_db
+def test_deleting_a_session_with_attendance_is_refused(counselor, intake_user):
+    patient_with_a_full_record(counselor, intake_user)
+    session = Session.objects.filter(attendees__attendance="present").get()
+    before = clinical_counts()
+
+    with pytest.raises(ProtectedError):
+        session.delete()
+
+    assert clinical_counts() == before
+    assert Attendee.objects.filter(session=session).exists()
+    assert SessionCounselor.objects.filter(session=session).exists()
+
+
+@pytest.mark.django_db
+def test_deleting_an_assessment_keeps_its_substances(intake_user):
+    assessment = AssessmentFactory(moderate=True, created_by=intake_user)
+    SubstanceFactory(assessment=assessment)
+
+    with pytest.raises(ProtectedError):
+        assessment.delete()
+
+    assert Substance.objects.filter(assessment=assessment).count() == 1
+
+
+@pytest.mark.django_db
+def test_deleting_an_inquiry_keeps_its_contact_log(intake_user):
+    inquiry = InquiryFactory(status="contacted")
+    ContactAttemptFactory(inquiry=inquiry, by=intake_user)
+
+    with pytest.raises(ProtectedError):
+        inquiry.delete()
+
+    assert Inquiry.objects.filter(pk=inquiry.pk).exists()
+    assert ContactAttempt.objects.filter(inquiry=inquiry).count() == 1
