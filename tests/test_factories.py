@@ -2,9 +2,10 @@
 other way round, so "the patient's name is not on this page" holds on a page that shows
 the counselor's name, whatever names Faker draws."""
 
+from django.core.validators import validate_email
 from faker.providers.person.en_US import Provider
 
-from tests.factories import STAFF_FIRST_NAMES, STAFF_LAST_NAMES, UserFactory
+from tests.factories import STAFF_FIRST_NAMES, STAFF_LAST_NAMES, InquiryFactory, UserFactory
 
 
 def _patient_names() -> set[str]:
@@ -28,3 +29,9 @@ def test_staff_and_patient_names_never_contain_one_another():
 def test_staff_do_not_share_a_name_within_143_people():
     names = {user.get_full_name() for user in UserFactory.build_batch(143)}
     assert len(names) == 143
+
+
+def test_made_up_callers_have_real_addresses():
+    # Faker's names may begin "Dr." or "Mr."; the address is made from the first word
+    for inquiry in InquiryFactory.build_batch(300):
+        validate_email(inquiry.email)
