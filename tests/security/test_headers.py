@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.audit import record
-from tests.factories import UserFactory
 from tests.security.test_access_matrix import assert_no_inline_code
 
 pytestmark = pytest.mark.django_db
@@ -139,9 +138,8 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 @pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(username="maintainer", is_staff=True, is_superuser=True))
-    return client
+def superuser_client(site_admin_client):
+    return site_admin_client
 
 
 def test_the_admin_runs_under_the_same_policy_without_inline_code(superuser_client):
