@@ -53,7 +53,10 @@ def pages(completed):
     patient = completed.patient
     draft = AssessmentFactory(moderate=True)
     SubstanceFactory(assessment=draft)
-    InquiryFactory(name="Ana Example")  # an empty page skips its query; start from one
+    # an empty page skips its query: both searches for "a" find someone from the start
+    # (drawn names may have no "a": "John Smith")
+    InquiryFactory(name="Ana Example")
+    PatientFactory(legal_first_name="Ana", legal_last_name="Example")
     decide = reverse("intake:decide-placement", args=[completed.uuid])
     # name: (url, method, data, queries beyond the signed-in baseline)
     return {
