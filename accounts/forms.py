@@ -6,6 +6,8 @@ import uuid
 from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from accounts.models import AuditEvent
 
@@ -89,6 +91,17 @@ class AuditFilterForm(forms.Form):
             "end": data["end"].isoformat() if data.get("end") else "",
         }
         return {key: value for key, value in query.items() if value}
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than any account's: Django sets
+    the field's max_length without its validator, and django-axes stores every failed
+    username in a varchar(255) (a longer one was a 500)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class CodeForm(forms.Form):

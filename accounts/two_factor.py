@@ -107,7 +107,8 @@ def qr_svg(data: str) -> SafeString:
 
 def code_matches_key(*, key: str, code: str) -> bool:
     code = normalise_code(code)
-    if not (code.isdigit() and len(code) == 6):
+    # str.isdigit() also accepts '²' and '١', which int() or TOTP refuse
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return False
     totp = TOTP(unhexlify(key))
     return totp.verify(int(code), tolerance=1)
@@ -165,7 +166,7 @@ def verify_code(*, user: AbstractBaseUser, code: str) -> Device | None:
     code = normalise_code(code)
     if not code:
         return None
-    want = TOTPDevice if (code.isdigit() and len(code) == 6) else StaticDevice
+    want = TOTPDevice if (code.isascii() and code.isdigit() and len(code) == 6) else StaticDevice
     for device in devices_for_user(user, confirmed=True, for_verify=True):
         if isinstance(device, want) and device.verify_token(code):
             return device

@@ -297,4 +297,7 @@ def unlock_account(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{username} can sign in again.")
         else:
             messages.info(request, f"{username} was not locked.")
+    else:
+        for error in form.errors.get("username", []):
+            messages.error(request, f"Nothing was unlocked: {error}")
     return redirect("accounts:lockout-list")

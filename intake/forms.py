@@ -123,10 +123,16 @@ class ContactAttemptForm(forms.ModelForm):
 class BookAssessmentForm(forms.Form):
     assessment_at = forms.DateTimeField(label="Assessment appointment", widget=DateTimeInput())
 
+    MAX_DAYS_AHEAD = 365
+
     def clean_assessment_at(self):
         at = self.cleaned_data["assessment_at"]
-        if timezone.localtime(at).date() < timezone.localdate():
+        day, today = timezone.localtime(at).date(), timezone.localdate()
+        if day < today:
             raise forms.ValidationError("The appointment can't be on a day that has passed.")
+        # 9999-12-31 23:59 here is year 10000 in UTC: stored, then unreadable
+        if day > today + timedelta(days=self.MAX_DAYS_AHEAD):
+            raise forms.ValidationError("Book the appointment within the coming year.")
         return at
 
 
@@ -644,6 +650,17 @@ class BaseSubstanceFormSet(forms.BaseInlineFormSet):
         ]
         if len(primaries) > 1:
             raise forms.ValidationError("Mark only one substance as the primary one.")
+        posted = [form.instance.pk for form in self.initial_forms if form.instance.pk]
+        if (
+            primaries
+            and self.instance.pk
+            and self.instance.substances.filter(is_primary=True).exclude(pk__in=posted).exists()
+        ):
+            # a row saved from another window (or a stale page) is primary already
+            raise forms.ValidationError(
+                "Another substance was marked as the primary one since this page opened. "
+                "Reload the page, then choose the primary substance again."
+            )
 
 
 def substance_formset(
@@ -660,6 +677,7 @@ def substance_formset(
         formset=BaseSubstanceFormSet,
         extra=1 if has_rows else 2,
         max_num=12,
+        absolute_max=12,  # a forged TOTAL_FORMS built 1,012 rows (12 s of CPU)
         validate_max=True,
         can_delete=True,
     )

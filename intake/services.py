@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -281,8 +281,15 @@ def save_assessment_draft(
         if form.instance.pk:
             form.instance.delete()
     saved = substance_formset.save(commit=False)
-    for substance in sorted(saved, key=lambda s: s.is_primary):
-        substance.save()
+    try:
+        with transaction.atomic():
+            for substance in sorted(saved, key=lambda s: s.is_primary):
+                substance.save()
+    except IntegrityError as exc:  # one_primary_substance: another window won the race
+        raise InvalidTransition(
+            "Another substance was marked as the primary one at the same moment; nothing "
+            "was saved. Reload the page and choose again."
+        ) from exc
     _record(request, by, Action.CHANGE, obj=assessment, patient=assessment.patient, detail="draft")
     return assessment
 

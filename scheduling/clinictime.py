@@ -13,6 +13,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+# The dates the schedule works with. Week and series arithmetic near date.min or
+# date.max (year 1, year 9999) overflows; forms and query strings stay inside these.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+
 
 @cache
 def _zone(name: str) -> ZoneInfo:
@@ -89,6 +94,7 @@ def parse_date(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if EARLIEST <= day <= LATEST else None

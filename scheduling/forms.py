@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 
 from django import forms
 from django.contrib.auth.models import User
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 
 from accounts.roles import COUNSELOR
@@ -60,6 +61,20 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+class ClinicDatesMixin:
+    """Every date field of the form stays within clinictime.EARLIEST..LATEST."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        message = f"Choose a date between {clinictime.EARLIEST.year} and {clinictime.LATEST.year}."
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.validators += [
+                    MinValueValidator(clinictime.EARLIEST, message=message),
+                    MaxValueValidator(clinictime.LATEST, message=message),
+                ]
+
+
 def clinic_moment(day: date, at: time) -> datetime:
     """The UTC moment of a clinic date and wall-clock time, refusing the hour skipped
     when clocks go forward (it does not exist on that day)."""
@@ -88,7 +103,7 @@ class WhenFormMixin:
         return cleaned
 
 
-class WeekForm(forms.Form):
+class WeekForm(ClinicDatesMixin, forms.Form):
     """Which week (any day in it) and, for intake staff and directors, whose schedule."""
 
     date = forms.DateField(
@@ -128,7 +143,7 @@ class WeekForm(forms.Form):
         ]
 
 
-class IndividualSessionForm(WhenFormMixin, forms.Form):
+class IndividualSessionForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
     patient = PatientChoiceField(queryset=Patient.objects.none())
     counselor = StaffChoiceField(queryset=User.objects.none())
     session_type = forms.ModelChoiceField(
@@ -163,7 +178,7 @@ class IndividualSessionForm(WhenFormMixin, forms.Form):
         return cleaned
 
 
-class RescheduleForm(WhenFormMixin, forms.Form):
+class RescheduleForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
     date = forms.DateField(widget=DateInput())
     start_time = forms.TimeField(label="Starts at", widget=TimeInput())
     minutes = forms.IntegerField(
@@ -228,7 +243,7 @@ class AttendanceForm(forms.Form):
         return cleaned
 
 
-class EnrollForm(forms.Form):
+class EnrollForm(ClinicDatesMixin, forms.Form):
     patient = PatientChoiceField(queryset=Patient.objects.none())
     joined = forms.DateField(label="Joins on", widget=DateInput())
 
@@ -237,7 +252,7 @@ class EnrollForm(forms.Form):
         self.fields["patient"].queryset = patients
 
 
-class EndEnrollmentForm(forms.Form):
+class EndEnrollmentForm(ClinicDatesMixin, forms.Form):
     left = forms.DateField(
         label="Last day in the group",
         widget=DateInput(),
@@ -245,7 +260,7 @@ class EndEnrollmentForm(forms.Form):
     )
 
 
-class TrackForm(forms.ModelForm):
+class TrackForm(ClinicDatesMixin, forms.ModelForm):
     weekdays = forms.TypedMultipleChoiceField(
         label="Meets on",
         choices=Weekday.choices,
