@@ -370,6 +370,10 @@ def test_another_patients_consent_is_refused(intake_client, intake_user, complet
     assert not Disclosure.objects.exists()
 
 
+# the dates below are made when the tests are collected; the test runs on that same day
+COLLECTED_ON = today()
+
+
 @pytest.mark.parametrize(
     "start, end, field_message",
     [
@@ -379,7 +383,11 @@ def test_another_patients_consent_is_refused(intake_client, intake_user, complet
         ("not a date", days_ago(1), "Enter a valid date."),
     ],
 )
-def test_a_bad_attendance_period_is_refused(intake_client, patient, start, end, field_message):
+def test_a_bad_attendance_period_is_refused(
+    intake_client, patient, start, end, field_message, frozen_now
+):
+    noon = datetime.combine(COLLECTED_ON, datetime.min.time()) + timedelta(hours=12)
+    frozen_now(timezone.make_aware(noon))
     consent = consent_for(patient)
     response = intake_client.post(
         disclose_url(patient), post_data(consent, "attendance", start, end)
