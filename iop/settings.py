@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "programs",
     "intake",
     "scheduling",
+    # demo and benchmark data (`seed_demo`, `demo_code`): above every app, imported by none
+    "demo",
 ]
 
 MIDDLEWARE = [
