@@ -85,7 +85,7 @@ BATCH = 5000
 
 @dataclass(frozen=True)
 class SiteShape:
-    """One site's head counts (issue 6: 30 staff, 12 rooms, 200 active patients)."""
+    """One site's head counts (the benchmark's clinic: 30 staff, 12 rooms, 200 active patients)."""
 
     intake: int
     counselors: int

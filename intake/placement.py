@@ -21,9 +21,6 @@ API (stable; other modules depend on it):
     Reason, Alert              frozen dataclasses (see below)
     Recommendation             frozen dataclass (see below)
     recommend(inp) -> Recommendation
-
-Added by the placement work (also stable):
-
     RATING_MIN, RATING_MAX     0 and 4, the range of an ASAM dimension rating
     STEP_DOWN_DAYS             30 (see "Step-down" below)
     PlacementInput.criteria_reviewed   bool, default False (see "Missing" below)

@@ -75,7 +75,7 @@ class SessionClock:
 def session_clock(request, monkeypatch):
     """The idle rule's clock stands still during a test, at the whole second it began.
     A request rewrites the activity stamp (a session write: three more queries) only once
-    the stamp is a minute old, so on a slow machine a pinned query count used to depend
+    the stamp is a minute old, so on a slow machine a pinned query count would depend
     on whether a minute turned mid-test. Tests of the rule move the clock themselves.
     Live-server tests keep the real clock: a browser waits for real time to pass."""
     if "live_server" in request.fixturenames:

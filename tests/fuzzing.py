@@ -608,8 +608,8 @@ PROJECT_NOT_FUZZED = {
     "admin:*": "Django's admin forms (directors only; reference data)",
 }
 
-# Checks that find a bug in code owned elsewhere, by endpoint, wait here until the fix
-# lands (none now).
+# Checks that find a bug in code owned elsewhere wait here, by endpoint, until it is
+# fixed; the check then runs again.
 PENDING: dict[str, set[str]] = {}
 
 

@@ -204,7 +204,8 @@ def test_a_nul_byte_in_any_field_is_refused_with_a_message(request, fuzz_world, 
 
 @pytest.mark.django_db
 def test_superscript_digits_in_the_set_up_code_are_refused(request, fuzz_world, intake_client):
-    """'²³¹⁴⁵⁶'.isdigit() is True and int() refuses it: a 500 on the set-up page."""
+    """'²³¹⁴⁵⁶'.isdigit() is True and int() refuses it: the set-up page says the code
+    did not match, never a 500."""
     endpoint = next(e for e in ENDPOINTS if e.name == "accounts:two-factor-setup")
     baseline = fuzzing.prepare(endpoint, fuzz_world, intake_client)
     result = fuzzing.check_one(

@@ -370,8 +370,9 @@ def test_a_nul_byte_in_any_field_is_refused_with_a_message(request, fuzz_world, 
 
 @pytest.mark.django_db
 def test_a_forged_form_count_builds_no_more_rows_than_allowed(request, fuzz_world):
-    """substances-TOTAL_FORMS=2147483648 made the page build and render 1,012 substance
-    rows (12 s of CPU per request): formsets need absolute_max."""
+    """A forged substances-TOTAL_FORMS=2147483648 is refused and builds no more than a
+    dozen rows (without the formset's absolute_max the page would build and render
+    1,012 rows, 12 s of CPU per request)."""
     endpoint = next(e for e in ENDPOINTS if e.name.startswith("intake:assessment-detail"))
     client = request.getfixturevalue(endpoint.client)
     baseline = fuzzing.prepare(endpoint, fuzz_world, client)

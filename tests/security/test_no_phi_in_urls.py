@@ -1,5 +1,5 @@
 """Every state-changing request is a POST with CSRF, and no patient detail reaches a URL
-or a log line (issue 5, "Hostile input"; domain brief, "Privacy").
+or a log line (domain brief, "Privacy").
 
 - A GET (even one carrying a valid payload in its query string) to any action changes
   nothing; a POST without the CSRF token is refused (403) and changes nothing, while
