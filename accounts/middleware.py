@@ -58,7 +58,7 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
     def _sign_out(self, request: HttpRequest) -> HttpResponse:
-        request.iop_logout_reason = "idle"
+        setattr(request, "iop_logout_reason", "idle")  # noqa: B010 (read by accounts.signals)
         logout(request)
         messages.info(request, idle_message())
         if request.headers.get("X-Requested-With") == "fetch":
@@ -79,9 +79,11 @@ class TwoFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return None
         match = request.resolver_match
+        if match is None:
+            return None
         if match.view_name in TWO_FACTOR_EXEMPT or match.namespace in PUBLIC_NAMESPACES:
             return None
         step = two_factor.pending_step(request)

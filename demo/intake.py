@@ -145,9 +145,9 @@ def ensure_demo_intake() -> None:
     intake = users["intake"]
     for demo in DEMO_INQUIRIES:
         _ensure_inquiry(demo, by=intake)
-    for number, demo in enumerate(DEMO_PATIENTS, start=50):
+    for number, patient in enumerate(DEMO_PATIENTS, start=50):
         _ensure_patient(
-            demo, by=intake, counselor=users[demo.counselor], phone=f"(213) 555-01{number}"
+            patient, by=intake, counselor=users[patient.counselor], phone=f"(213) 555-01{number}"
         )
     _ensure_draft(DRAFT_PATIENT, by=intake)
 

@@ -131,12 +131,12 @@ TRACK_PATTERNS: dict[str, list[tuple[str, tuple[int, ...], time, int]]] = {
         for index, day in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri"))
     ],
 }
-TRACK_TYPE = {
+TRACK_TYPE: dict[str, str] = {
     Program.Code.PHP: "group-therapy",
     Program.Code.IOP: "group-therapy",
     Program.Code.OP: "relapse-prevention",
 }
-TRACK_SIZE = {Program.Code.PHP: 10, Program.Code.IOP: 11, Program.Code.OP: 10}
+TRACK_SIZE: dict[str, int] = {Program.Code.PHP: 10, Program.Code.IOP: 11, Program.Code.OP: 10}
 TRACK_CAPACITY = 12
 CANCEL_REASONS = ("Counselor out sick", "Room unavailable (maintenance)", "Clinic closed early")
 
@@ -266,9 +266,12 @@ PROGRAM_ORDER = (Program.Code.PHP, Program.Code.IOP, Program.Code.OP)
 
 
 def _patients_in(shape: SiteShape, program: str) -> int:
-    return {Program.Code.PHP: shape.php, Program.Code.IOP: shape.iop, Program.Code.OP: shape.op}[
-        program
-    ]
+    counts: dict[str, int] = {
+        Program.Code.PHP: shape.php,
+        Program.Code.IOP: shape.iop,
+        Program.Code.OP: shape.op,
+    }
+    return counts[program]
 
 
 def _least_busy(candidates, hours: list[int]) -> list[int]:
@@ -706,6 +709,7 @@ def _assessment(
         },
     )
     view = RecommendationView.from_recommendation(assessment.live_recommendation())
+    assert view.level is not None  # every rating and the criteria are filled in
     assessment.recommended_level = view.level
     assessment.recommendation = view.snapshot()
     return assessment
@@ -734,6 +738,7 @@ def _decision(assessment: Assessment, planned: PlannedPatient, by: User) -> Plac
     """The placement staff decided: the patient's program, with a reason when it differs
     from the recommendation."""
     recommended = assessment.recommended_level
+    assert assessment.completed_at is not None
     return PlacementDecision(
         assessment=assessment,
         patient=assessment.patient,

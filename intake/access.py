@@ -13,11 +13,11 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, roles_of
+from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, Viewer, roles_of
 from intake.models import Patient
 
 
-def patients_visible_to(user) -> QuerySet[Patient]:
+def patients_visible_to(user: Viewer) -> QuerySet[Patient]:
     roles = roles_of(user)
     if INTAKE in roles or DIRECTOR in roles:
         return Patient.objects.all()
@@ -30,7 +30,7 @@ def patients_visible_to(user) -> QuerySet[Patient]:
     return Patient.objects.none()
 
 
-def get_patient_for_user(user, patient_uuid: UUID | str) -> Patient:
+def get_patient_for_user(user: Viewer, patient_uuid: UUID | str) -> Patient:
     try:
         return patients_visible_to(user).get(uuid=patient_uuid)
     except (Patient.DoesNotExist, ValueError) as exc:

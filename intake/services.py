@@ -8,10 +8,11 @@ it. `request` is passed for the audit trail (address, browser); code without one
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -45,12 +46,15 @@ class IncompleteAssessment(Exception):
         self.missing = missing
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 def _record(request: HttpRequest | None, by: User, action: str, **kwargs: Any) -> None:
     audit.record(request, action, user=by, **kwargs)
 
 
-def _locked(model, pk: int):
-    return model.objects.select_for_update().get(pk=pk)
+def _locked(model: type[M], pk: int) -> M:
+    return model._default_manager.select_for_update().get(pk=pk)
 
 
 # --- Inquiries ------------------------------------------------------------------------
@@ -268,7 +272,11 @@ def _refuse_if_locked(assessment: Assessment) -> None:
 
 @transaction.atomic
 def save_assessment_draft(
-    *, assessment_form, substance_formset, by: User, request: HttpRequest | None = None
+    *,
+    assessment_form: forms.ModelForm,
+    substance_formset: forms.BaseInlineFormSet,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> Assessment:
     """Save both valid forms whole (or nothing); the draft may still have gaps."""
     assessment = assessment_form.instance

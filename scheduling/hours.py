@@ -214,13 +214,13 @@ def patient_weeks(
         attendees = attendees.filter(start__gte=clinictime.local_midnight(start))
     if end is not None:
         attendees = attendees.filter(start__lt=clinictime.local_midnight(end + timedelta(days=1)))
-    attendees = list(
+    history = list(
         attendees.select_related(
             "session__session_type", "session__track", "session__room"
         ).order_by("-start", "-pk")
     )
     weeks: dict[date, list[Attendee]] = defaultdict(list)
-    for attendee in attendees:
+    for attendee in history:
         weeks[clinictime.monday_of(clinictime.local(attendee.start).date())].append(attendee)
     rules = _track_rules([program.pk]) if weeks and program else []
     result = []

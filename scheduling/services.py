@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from intake.models import Patient
@@ -79,7 +81,7 @@ def find_clashes(
             SessionCounselor.objects.filter(
                 active=True, counselor_id__in=counselor_ids, start__lt=end, end__gt=start
             )
-            .exclude(session_id=exclude_session_id)
+            .exclude(_same_session(exclude_session_id))
             .select_related("counselor", "session__session_type", "session__track", "session__room")
             .order_by("start")
         )
@@ -92,7 +94,7 @@ def find_clashes(
             Attendee.objects.filter(
                 active=True, patient_id__in=patient_ids, start__lt=end, end__gt=start
             )
-            .exclude(session_id=exclude_session_id)
+            .exclude(_same_session(exclude_session_id))
             .select_related("session__session_type", "session__track", "session__room")
             .order_by("start")
         )
@@ -100,6 +102,11 @@ def find_clashes(
             who = "The patient is" if len(patient_ids) == 1 else "A patient in this group is"
             messages.append(f"{who} already in {row.session.describe()}.")
     return messages
+
+
+def _same_session(pk: int | None) -> Q:
+    """Rows of session `pk` (none when `pk` is None): a session never clashes with itself."""
+    return Q(session_id=pk) if pk is not None else Q(pk__in=[])
 
 
 def _exclusion_constraint(exc: IntegrityError) -> str | None:
@@ -110,7 +117,7 @@ def _exclusion_constraint(exc: IntegrityError) -> str | None:
     return getattr(diag, "constraint_name", None) or "exclusion"
 
 
-def _conflict(exc: IntegrityError, **clash_args) -> BookingConflict:
+def _conflict(exc: IntegrityError, **clash_args: Any) -> BookingConflict:
     """The BookingConflict for an exclusion violation; anything else is re-raised."""
     if _exclusion_constraint(exc) is None:
         raise exc
@@ -138,12 +145,12 @@ def _sync_copies(session: Session) -> None:
 def book_individual_session(
     *,
     patient: Patient,
-    counselor,
+    counselor: User,
     room: Room,
     start: datetime,
     minutes: int,
     session_type: SessionType,
-    by,
+    by: User,
 ) -> Session:
     end = start + timedelta(minutes=minutes)
     try:
@@ -168,7 +175,7 @@ def book_individual_session(
 
 
 def reschedule_session(
-    *, session: Session, start: datetime, minutes: int, room: Room, by
+    *, session: Session, start: datetime, minutes: int, room: Room, by: User
 ) -> Session:
     """Move one session; a track's occurrence becomes an exception to its series."""
     end = start + timedelta(minutes=minutes)
@@ -196,7 +203,7 @@ def reschedule_session(
 
 
 @transaction.atomic
-def cancel_session(*, session: Session, reason: str, by) -> Session:
+def cancel_session(*, session: Session, reason: str, by: User) -> Session:
     reason = reason.strip()
     if not reason:
         raise ValueError("A cancellation needs a reason.")
@@ -208,7 +215,7 @@ def cancel_session(*, session: Session, reason: str, by) -> Session:
 
 
 @transaction.atomic
-def save_session_notes(*, session: Session, notes: str, by) -> Session:
+def save_session_notes(*, session: Session, notes: str, by: User) -> Session:
     session.notes = notes
     if session.track_id:
         session.is_edited = True
@@ -236,7 +243,7 @@ def attended_minutes(*, attendance: str, minutes: int | None, session_minutes: i
 
 @transaction.atomic
 def mark_attendance(
-    *, session: Session, marks: dict[int, tuple[str, int | None]], by
+    *, session: Session, marks: dict[int, tuple[str, int | None]], by: User
 ) -> list[Attendee]:
     """Record attendance for the attendees in `marks` (attendee id -> (attendance,
     minutes)); returns the rows that changed."""
@@ -262,7 +269,7 @@ def mark_attendance(
     return changed
 
 
-def mark_all_present(*, session: Session, by) -> list[Attendee]:
+def mark_all_present(*, session: Session, by: User) -> list[Attendee]:
     """Everyone not yet marked is present for the whole session."""
     unmarked = session.attendees.filter(attendance="").values_list("pk", flat=True)
     return mark_attendance(
@@ -368,13 +375,14 @@ def _add_attendees(session: Session, patient_ids: Iterable[int], result: SeriesR
         except IntegrityError as exc:
             if _exclusion_constraint(exc) is None:
                 raise
+            day = clinictime.day_display(clinictime.local(session.start).date())
             result.problems.append(
-                f"{session.title} on {clinictime.day_display(session.occurrence_date)}: a patient "
-                "enrolled in the group is booked elsewhere at that time and was not added."
+                f"{session.title} on {day}: a patient enrolled in the group is booked"
+                " elsewhere at that time and was not added."
             )
 
 
-def untouched_future_sessions(track: Track, now: datetime):
+def untouched_future_sessions(track: Track, now: datetime) -> QuerySet[Session]:
     """The track's sessions still following its rule: not moved, edited, cancelled or
     attended, and not yet started."""
     marked = Attendee.objects.filter(session_id=OuterRef("pk")).exclude(attendance="")
@@ -406,7 +414,9 @@ def update_track_pattern(*, track: Track, now: datetime | None = None) -> Series
         )
         counselor_ids = track.counselor_ids()
         for session in untouched_future_sessions(track, now).order_by("start"):
-            if not track.runs_on(session.occurrence_date):
+            day = session.occurrence_date
+            assert day is not None  # every session of a track has its occurrence date
+            if not track.runs_on(day):
                 # nobody attended it yet: its planned attendees and counselors go with it,
                 # deliberately (the keys PROTECT, so no cascade can do this by accident)
                 session.attendees.all().delete()
@@ -414,7 +424,7 @@ def update_track_pattern(*, track: Track, now: datetime | None = None) -> Series
                 session.delete()
                 result.removed += 1
                 continue
-            start, end = track.occurrence_times(session.occurrence_date)
+            start, end = track.occurrence_times(day)
             try:
                 with transaction.atomic():
                     session.start, session.end = start, end
@@ -475,7 +485,7 @@ def enroll_patient(
     patient: Patient,
     joined: date,
     left: date | None = None,
-    by=None,
+    by: User | None = None,
     today: date | None = None,
 ) -> tuple[TrackEnrollment, SeriesResult]:
     """Add a patient to a track from `joined` (until the day before `left`), within its
