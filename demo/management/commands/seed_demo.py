@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Load the fictional demo clinic (idempotent) and print the demo logins."
 
     def add_arguments(self, parser) -> None:
-        # bigger clinics for benchmarks (demo/sizes.py); small is what `make run` loads
+        # bigger clinics for benchmarks (demo/sizes/); small is what `make run` loads
         parser.add_argument("--size", choices=("small", "clinic", "large"), default="small")
         parser.add_argument("--scale", type=float, default=1.0, help="shrink a site (tests)")
 
