@@ -209,6 +209,14 @@ if not 0 < IDLE_WARNING_SECONDS < IDLE_TIMEOUT_SECONDS:
 # sign-out above ends it much sooner)
 SESSION_COOKIE_AGE = envint("SESSION_MAX_AGE_SECONDS", str(12 * 3600))
 
+# How long a counselor's reason to see a patient lasts (intake/access.py, docs/security.md
+# "Who sees which patient"): a session gives access from ACCESS_SESSION_DAYS_BEFORE days
+# before it starts to ACCESS_SESSION_DAYS_AFTER days after it ends (cancelled ones: none);
+# a caseload admission until ACCESS_CLOSING_DAYS days after the discharge date.
+ACCESS_SESSION_DAYS_BEFORE = envint("ACCESS_SESSION_DAYS_BEFORE", "7")
+ACCESS_SESSION_DAYS_AFTER = envint("ACCESS_SESSION_DAYS_AFTER", "30")
+ACCESS_CLOSING_DAYS = envint("ACCESS_CLOSING_DAYS", "14")
+
 # Sign-in lockout (django-axes): LOGIN_FAILURE_LIMIT failed sign-ins for one username
 # within LOGIN_LOCKOUT_MINUTES lock that username until the time has passed without
 # further failures or a clinical director unlocks it (Staff > Locked accounts).
