@@ -1,4 +1,5 @@
-"""Request-wide security: idle sign-out, the two-factor requirement, Permissions-Policy."""
+"""Request-wide security: idle sign-out, an absolute session limit, the two-factor
+requirement, no stored copies of staff pages, Permissions-Policy."""
 
 from __future__ import annotations
 
@@ -105,4 +106,34 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+NO_STORE = "no-store, private"
+
+
+def is_public_response(request: HttpRequest) -> bool:
+    """A public page (catalog, call request) for an anonymous visitor: its own views
+    decide its caching. Everything else may show patient data or a staff member's work."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.namespace in PUBLIC_NAMESPACES
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every staff response and on every response
+    to a signed-in user, so neither the browser nor a proxy keeps a copy of a page that
+    may show patient data (docs/security.md "Headers"). Outermost but for the security
+    middleware, so redirects and refusals made by other middleware get it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not is_public_response(request):
+            response.headers["Cache-Control"] = NO_STORE
+            response.headers.pop("Expires", None)
         return response

@@ -246,6 +246,7 @@ def urls_for(name: str, world: World) -> list[str]:
 
 def check_cell(client, url: str, cell: str, who: str) -> None:
     response = client.get(url)
+    assert_no_stored_copy(response, url, who)
     status, where = response.status_code, f"{who} GET {url}"
     if cell in {"public", "allowed", "own"}:
         assert status == 200, f"{where}: expected 200 ({cell}), got {status}"
@@ -264,6 +265,20 @@ def check_cell(client, url: str, cell: str, who: str) -> None:
         assert posted.url.startswith(LOGIN_URL), f"{who} POST {url}: went to {posted.url}"
     else:
         assert status == int(cell), f"{where}: expected {cell}, got {status}"
+
+
+PUBLIC_APPS = ("programs:", "public_intake:")
+
+
+def assert_no_stored_copy(response, url: str, who: str) -> None:
+    """Every staff response, and every response to a signed-in user, forbids browsers and
+    proxies to keep a copy (public pages for anonymous visitors set their own caching)."""
+    match = response.resolver_match
+    if who == "anonymous" and match is not None and match.view_name.startswith(PUBLIC_APPS):
+        return
+    assert response.get("Cache-Control") == "no-store, private", (
+        f"{who} GET {url}: Cache-Control is {response.get('Cache-Control')!r}"
+    )
 
 
 def assert_no_inline_code(html: str, where: str) -> None:
