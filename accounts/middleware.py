@@ -33,6 +33,13 @@ TWO_FACTOR_EXEMPT = frozenset(
 PUBLIC_NAMESPACES = frozenset({"programs", "public_intake"})
 
 
+def max_age_message() -> str:
+    seconds = settings.SESSION_MAX_AGE_SECONDS
+    hours = seconds / 3600
+    span = f"{hours:g} hour{'s' if hours != 1 else ''}" if hours >= 1 else f"{seconds} seconds"
+    return f"You were signed out: a session lasts at most {span}. Sign in again to continue."
+
+
 def idle_message() -> str:
     minutes = round(settings.IDLE_TIMEOUT_SECONDS / 60)
     span = f"{minutes} minutes" if minutes != 1 else "1 minute"
@@ -42,7 +49,9 @@ def idle_message() -> str:
 
 
 class IdleTimeoutMiddleware:
-    """Ends a signed-in session after IDLE_TIMEOUT_SECONDS without a request.
+    """Ends a signed-in session after IDLE_TIMEOUT_SECONDS without a request, and
+    SESSION_MAX_AGE_SECONDS after sign-in however active it is (activity never moves
+    that limit).
 
     The browser (static/js/idle.js) warns first and saves open drafts before the deadline;
     this is the server's side of the rule, which holds whatever the browser does.
@@ -53,15 +62,17 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            if sessions.is_past_max_age(request):
+                return self._sign_out(request, "max-age", max_age_message())
             if sessions.is_idle_expired(request):
-                return self._sign_out(request)
+                return self._sign_out(request, "idle", idle_message())
             sessions.touch(request)
         return self.get_response(request)
 
-    def _sign_out(self, request: HttpRequest) -> HttpResponse:
-        request.iop_logout_reason = "idle"
+    def _sign_out(self, request: HttpRequest, reason: str, message: str) -> HttpResponse:
+        request.iop_logout_reason = reason
         logout(request)
-        messages.info(request, idle_message())
+        messages.info(request, message)
         if request.headers.get("X-Requested-With") == "fetch":
             return HttpResponse(status=401)
         next_url = request.get_full_path() if request.method == "GET" else request.path

@@ -207,9 +207,11 @@ IDLE_TIMEOUT_SECONDS = envint("IDLE_TIMEOUT_SECONDS", "900")
 IDLE_WARNING_SECONDS = envint("IDLE_WARNING_SECONDS", "780")
 if not 0 < IDLE_WARNING_SECONDS < IDLE_TIMEOUT_SECONDS:
     raise ImproperlyConfigured("IDLE_WARNING_SECONDS must be between 0 and IDLE_TIMEOUT_SECONDS.")
-# the server forgets a session this long after it was last saved (a backstop: the idle
-# sign-out above ends it much sooner)
-SESSION_COOKIE_AGE = envint("SESSION_MAX_AGE_SECONDS", str(12 * 3600))
+# the longest a session lasts from sign-in, however active (accounts/sessions.py keeps the
+# sign-in time; the idle rule never moves it). Django's own expiry is the same figure,
+# as a backstop for sessions nobody comes back to.
+SESSION_MAX_AGE_SECONDS = envint("SESSION_MAX_AGE_SECONDS", str(12 * 3600))
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS
 
 # How long a counselor's reason to see a patient lasts (intake/access.py, docs/security.md
 # "Who sees which patient"): a session gives access from ACCESS_SESSION_DAYS_BEFORE days
