@@ -266,6 +266,11 @@ PERMISSIONS_POLICY = (
     "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
 
+# Password-reset e-mail (accounts/password_reset.py): requests an hour from one address
+# (beyond: 429) and e-mails an hour to one address typed (beyond: nothing sent, same page).
+PASSWORD_RESETS_PER_ADDRESS = envint("PASSWORD_RESETS_PER_ADDRESS", "5")
+PASSWORD_RESETS_PER_ACCOUNT = envint("PASSWORD_RESETS_PER_ACCOUNT", "3")
+
 # Public call requests: how many one address may send per hour.
 CALL_REQUESTS_PER_HOUR = envint("CALL_REQUESTS_PER_HOUR", "5")
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use
