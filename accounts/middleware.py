@@ -136,7 +136,8 @@ def is_public_response(request: HttpRequest) -> bool:
 class NoStoreMiddleware:
     """`Cache-Control: no-store, private` on every staff response and on every response
     to a signed-in user, so neither the browser nor a proxy keeps a copy of a page that
-    may show patient data (docs/security.md "Headers"). Outermost but for the security
+    may show patient data (docs/security.md "Headers"). A view's own never_cache (which
+    says more) is kept; anything else is replaced. Outermost but for the security
     middleware, so redirects and refusals made by other middleware get it too."""
 
     def __init__(self, get_response):
@@ -144,7 +145,13 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not is_public_response(request):
+        if not is_public_response(request) and not forbids_storing(response):
             response.headers["Cache-Control"] = NO_STORE
             response.headers.pop("Expires", None)
         return response
+
+
+def forbids_storing(response: HttpResponse) -> bool:
+    """The response already says no-store and private (Django's never_cache does)."""
+    directives = {d.strip().lower() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives

@@ -286,11 +286,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "filters": {
+        # during a database outage: the first failure's traceback, then a count a minute
+        "database_outage": {
+            "()": "iop.logfilters.DatabaseOutageFilter",
+            "interval": envint("LOG_OUTAGE_INTERVAL_SECONDS", "60"),
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # request lines carry URLs only; patients are addressed by UUID, never by name
         "django.server": {"level": "INFO"},
+        "django.request": {"filters": ["database_outage"]},
         # django-axes reports each sign-in at INFO; failures and lockouts (WARNING) stay
         "axes": {"level": "WARNING"},
     },
