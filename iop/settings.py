@@ -5,6 +5,7 @@ ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -108,9 +109,15 @@ if not DATABASE_URL:
         "DATABASE_URL is not set. Use `make run` / `make test` (they start an "
         "embedded PostgreSQL) or point DATABASE_URL at a PostgreSQL 15+ server."
     )
+# The development server (`manage.py runserver`, `make run`) serves each browser
+# connection on its own thread; kept-open connections there would mean one PostgreSQL
+# connection per thread for as long as the browser or crawler keeps its socket, until
+# "too many clients". So under runserver every request closes its connection.
+RUNSERVER = sys.argv[1:2] == ["runserver"]
+CONN_MAX_AGE = 0 if RUNSERVER else envint("CONN_MAX_AGE", "60")
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", "60"), conn_health_checks=True
+        DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
     )
 }
 if os.environ.get("IOP_TEST_DB"):
