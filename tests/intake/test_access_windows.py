@@ -1,9 +1,7 @@
 """Caseload access ends with the admission plus ACCESS_CLOSING_DAYS; intake decides
 access on its own, and apps above it only add reasons through the registry."""
 
-import ast
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,8 +11,6 @@ from intake.access import patients_visible_to
 from tests.factories import AdmissionFactory
 
 pytestmark = pytest.mark.django_db
-
-INTAKE_DIR = Path(access.__file__).resolve().parent
 
 
 def _discharged(counselor, days_ago: int):
@@ -64,20 +60,3 @@ def test_scheduling_contributes_its_rule_once():
     assert access.counselor_access_rules().count(session_patient_ids) == 1
     access.register_counselor_access(session_patient_ids)
     assert access.counselor_access_rules().count(session_patient_ids) == 1
-
-
-def test_no_intake_module_imports_an_app_above_it():
-    above = {"scheduling", "treatment", "notes", "outcomes", "demo"}
-    offenders = []
-    for path in INTAKE_DIR.rglob("*.py"):
-        # demo.py seeds the whole demo, every app's (the top-level demo app's job)
-        if "migrations" in path.parts or path.name == "demo.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in above]
-    assert offenders == []
