@@ -194,6 +194,8 @@ SAMPLES = {
     "intake:edit-patient": lambda w: {"uuid": w.patient.uuid},
     "intake:add-consent": lambda w: {"uuid": w.patient.uuid},
     "intake:revoke-consent": lambda w: {"uuid": w.patient.uuid, "consent_uuid": w.consent.uuid},
+    "intake:print-consent": lambda w: {"uuid": w.patient.uuid, "consent_uuid": w.consent.uuid},
+    "intake:consent-form-to-sign": lambda w: {"uuid": w.patient.uuid, "kind": "tpo"},
     "intake:disclose-records": lambda w: {"uuid": w.patient.uuid},
     "intake:start-assessment": lambda w: {"uuid": w.patient.uuid},
     "intake:admit-patient": lambda w: {"uuid": w.decided_patient.uuid},
