@@ -143,7 +143,7 @@ class Consent(models.Model):
                 | models.Q(revoked_on__gte=models.F("signed_on")),
                 name="consent_revoked_after_signed",
             ),
-            # "none" is an expiry only a TPO consent may have (2.31(a)(7))
+            # "none" is an expiry only a TPO consent may have (42 CFR 2.31(a))
             models.CheckConstraint(
                 condition=~models.Q(expiry_event="none") | models.Q(kind="tpo"),
                 name="consent_no_expiry_only_for_tpo",
