@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import home as home_panels
-from accounts import lockouts, sessions, two_factor
+from accounts import lockouts, sessions, throttle, two_factor
 from accounts.audit import record
 from accounts.decorators import role_required
 from accounts.forms import AuditFilterForm, CodeForm, SetupForm, UnlockForm
@@ -46,12 +46,13 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     """django-axes' answer to a locked-out sign-in: the login page, saying what to do."""
     cool_off = get_cool_off(request)
     minutes = round(cool_off.total_seconds() / 60) if cool_off else None
-    return render(
+    response = render(
         request,
         "registration/login.html",
         {"form": AuthenticationForm(request), "locked_out": True, "lockout_minutes": minutes},
-        status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+    # each attempt during a lockout restarts it: the whole cool-off is what is left
+    return throttle.too_many(response, cool_off.total_seconds() if cool_off else 60)
 
 
 @require_POST
@@ -163,6 +164,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@throttle.two_factor_refusal_is_429
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in, for users with an authenticator."""
     user = request.user

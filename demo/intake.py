@@ -291,6 +291,21 @@ def _ensure_patient(demo: DemoPatient, *, by: User, counselor: User, phone: str)
             patient=patient,
             by=by,
         )
+        # the one consent most patients sign at admission under the 2024 rule
+        services.add_consent(
+            consent=Consent(
+                kind=Consent.Kind.TPO,
+                recipient="",
+                purpose="",
+                information="My intake assessment and my attendance records",
+                covers_assessment=True,
+                covers_attendance=True,
+                signed_on=start,
+                expiry_event=Consent.ExpiryEvent.NONE,
+            ),
+            patient=patient,
+            by=by,
+        )
     return patient
 
 

@@ -194,6 +194,8 @@ SAMPLES = {
     "intake:edit-patient": lambda w: {"uuid": w.patient.uuid},
     "intake:add-consent": lambda w: {"uuid": w.patient.uuid},
     "intake:revoke-consent": lambda w: {"uuid": w.patient.uuid, "consent_uuid": w.consent.uuid},
+    "intake:print-consent": lambda w: {"uuid": w.patient.uuid, "consent_uuid": w.consent.uuid},
+    "intake:consent-form-to-sign": lambda w: {"uuid": w.patient.uuid, "kind": "tpo"},
     "intake:disclose-records": lambda w: {"uuid": w.patient.uuid},
     "intake:start-assessment": lambda w: {"uuid": w.patient.uuid},
     "intake:admit-patient": lambda w: {"uuid": w.decided_patient.uuid},
@@ -246,6 +248,7 @@ def urls_for(name: str, world: World) -> list[str]:
 
 def check_cell(client, url: str, cell: str, who: str) -> None:
     response = client.get(url)
+    assert_no_stored_copy(response, url, who)
     status, where = response.status_code, f"{who} GET {url}"
     if cell in {"public", "allowed", "own"}:
         assert status == 200, f"{where}: expected 200 ({cell}), got {status}"
@@ -264,6 +267,21 @@ def check_cell(client, url: str, cell: str, who: str) -> None:
         assert posted.url.startswith(LOGIN_URL), f"{who} POST {url}: went to {posted.url}"
     else:
         assert status == int(cell), f"{where}: expected {cell}, got {status}"
+
+
+PUBLIC_APPS = ("programs:", "public_intake:")
+
+
+def assert_no_stored_copy(response, url: str, who: str) -> None:
+    """Every staff response, and every response to a signed-in user, forbids browsers and
+    proxies to keep a copy (public pages for anonymous visitors set their own caching)."""
+    match = response.resolver_match
+    if who == "anonymous" and match is not None and match.view_name.startswith(PUBLIC_APPS):
+        return
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    assert {"no-store", "private"} <= directives, (
+        f"{who} GET {url}: Cache-Control is {response.get('Cache-Control')!r}"
+    )
 
 
 def assert_no_inline_code(html: str, where: str) -> None:
