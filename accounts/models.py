@@ -17,6 +17,10 @@ class AuditEvent(models.Model):
         DELETE = "delete", "Deleted"
         EXPORT = "export", "Exported"
         PRINT = "print", "Printed"
+        # a user with two-factor sign-in: the password step, then the second factor,
+        # and only then "signed in"
+        PASSWORD_ACCEPTED = "password", "Password accepted"
+        SECOND_FACTOR = "second_factor", "Second factor accepted"
         LOGIN = "login", "Signed in"
         LOGIN_FAILED = "login_failed", "Sign-in failed"
         LOGOUT = "logout", "Signed out"

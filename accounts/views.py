@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from urllib.parse import urlencode
 
 import django_otp
@@ -19,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import home as home_panels
 from accounts import lockouts, sessions, two_factor
@@ -133,11 +135,16 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return redirect(request.get_full_path())
         if form.is_valid():
             if two_factor.code_matches_key(key=key, code=form.cleaned_data["code"]):
+                # a required set-up is the second step of this sign-in
+                completes_sign_in = two_factor.pending_step(request) == two_factor.ENROL
                 device, _codes = two_factor.enrol(user=user, key=key)
-                request.session.cycle_key()
-                django_otp.login(request, device)
-                two_factor.set_pending_step(request, two_factor.VERIFY)
                 record(request, Action.CHANGE, obj=device, detail="two-factor sign-in set up")
+                if completes_sign_in:
+                    _complete_sign_in(request, device)
+                else:
+                    request.session.cycle_key()
+                    django_otp.login(request, device)
+                two_factor.set_pending_step(request, two_factor.VERIFY)
                 messages.success(
                     request, "Two-factor sign-in is on. Keep your backup codes somewhere safe."
                 )
@@ -173,21 +180,44 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = two_factor.verify_code(user=user, code=form.cleaned_data["code"])
-        if device is not None:
-            request.session.cycle_key()
-            django_otp.login(request, device)
-            record(request, Action.LOGIN, detail="two-factor code accepted")
-            return redirect(_next_url(request))
-        record(request, Action.LOGIN_FAILED, detail="two-factor code rejected")
-        form.add_error(
-            "code",
-            "That code was not accepted. Codes change every 30 seconds; after several wrong "
-            "codes you must wait a little longer before each try.",
-        )
+        code = form.cleaned_data["code"]
+        wait = two_factor.wait_seconds(user=user, code=code)
+        if wait:
+            record(request, Action.LOGIN_FAILED, detail="two-factor code too soon to check")
+            form.add_error("code", _wait_message(wait))
+        else:
+            device = two_factor.verify_code(user=user, code=code)
+            if device is not None:
+                _complete_sign_in(request, device)
+                return redirect(_next_url(request))
+            record(request, Action.LOGIN_FAILED, detail="two-factor code rejected")
+            form.add_error(
+                "code",
+                "That code was not accepted. Codes change every 30 seconds; after a wrong "
+                "code you must wait a little before the next try (longer after each one).",
+            )
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
     )
+
+
+def _wait_message(seconds: int) -> str:
+    span = "1 second" if seconds == 1 else f"{seconds} seconds"
+    if seconds >= 120:
+        span = f"{math.ceil(seconds / 60)} minutes"
+    return (
+        f"Too soon after a wrong code: this code was not checked. Wait {span}, then type "
+        "the code your app shows at that moment."
+    )
+
+
+def _complete_sign_in(request: HttpRequest, device) -> None:
+    """The second factor is accepted: only now is the user signed in."""
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    kind = "backup code" if isinstance(device, StaticDevice) else "authenticator code"
+    record(request, Action.SECOND_FACTOR, obj=device, detail=kind)
+    record(request, Action.LOGIN, detail="password and second factor")
 
 
 @login_required
