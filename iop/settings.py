@@ -143,6 +143,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"
 USE_I18N = True
 USE_TZ = True
+# the clinic's date and time style ("Tue, Dec 1, 2026, 4:45 PM"): iop/formats/en/formats.py
+FORMAT_MODULE_PATH = ["iop.formats"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
