@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # an empty 405 (require_POST) gets the site's error page
+    "accounts.errors.MethodNotAllowedPageMiddleware",
     # last, as django-axes asks: turns a locked-out sign-in into the lockout page
     "axes.middleware.AxesMiddleware",
 ]
@@ -201,6 +203,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"
 USE_I18N = True
 USE_TZ = True
+# the clinic's date and time style ("Tue, Dec 1, 2026, 4:45 PM"): iop/formats/en/formats.py
+FORMAT_MODULE_PATH = ["iop.formats"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -295,6 +299,8 @@ AXES_RESET_ON_SUCCESS = True
 # the app's own audit log records every sign-in and sign-out
 AXES_DISABLE_ACCESS_LOG = True
 AXES_HTTP_RESPONSE_CODE = 429
+# a stale or missing CSRF token: the site's 403 page, saying the form expired
+CSRF_FAILURE_VIEW = "accounts.errors.csrf_failure"
 
 # Two-factor sign-in (django-otp): required for clinical directors, available to everyone
 # (Staff > Sign-in security).
