@@ -16,6 +16,12 @@ from tests.scheduling.conftest import at, book
 BOOK = reverse("scheduling:book-individual")
 
 
+@pytest.fixture(autouse=True)
+def _monday_before(frozen_now):
+    """The bookings below (Tue 1 Dec 2026 and on) are in the coming days."""
+    frozen_now(at(date(2026, 11, 30), "08:00"))
+
+
 def _form(patient, counselor, room, individual, day="2026-12-01", start="10:00", minutes=""):
     return {
         "patient": patient.pk,
@@ -90,7 +96,7 @@ def test_the_hour_skipped_by_daylight_saving_is_refused(
     counselor_client, counselor, patient, room, individual
 ):
     response = counselor_client.post(
-        BOOK, _form(patient, counselor, room, individual, day="2026-03-08", start="02:30")
+        BOOK, _form(patient, counselor, room, individual, day="2027-03-14", start="02:30")
     )
     assert "That time does not exist on that day" in response.content.decode()
     assert not Session.objects.exists()

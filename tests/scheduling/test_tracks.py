@@ -58,14 +58,28 @@ def test_counselors_may_not_enroll(counselor_client, track, patient):
     assert response.status_code == 403
 
 
-def test_ending_an_enrollment(intake_client, track, patient):
+def test_ending_an_enrollment_asks_for_a_reason_then_a_confirmation(intake_client, track, patient):
     today = clinictime.today()
     enrollment, _ = enroll_patient(track=track, patient=patient, joined=today - timedelta(days=14))
     url = reverse("scheduling:end-enrollment", args=[track.pk, enrollment.pk])
-    response = intake_client.post(url, {"left": today.isoformat()})
+    assert "End enrollment" in intake_client.get(track.get_absolute_url()).content.decode()
+    reason = "Stepping down to outpatient care next week."
+    response = intake_client.post(url, {"last_day": today.isoformat(), "reason": ""})
+    assert response.status_code == 400 and "This field is required." in response.content.decode()
+    response = intake_client.post(url, {"last_day": today.isoformat(), "reason": reason})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Please confirm" in html
+    assert f"{today:%A}, {today:%B} {today.day}, {today.year}" in html
+    enrollment.refresh_from_db()
+    assert enrollment.left is None  # nothing changes before the confirmation
+    response = intake_client.post(
+        url, {"last_day": today.isoformat(), "reason": reason, "confirmed": "on"}
+    )
     assert response.status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.left == today + timedelta(days=1)  # the form asks for the last day in
+    assert enrollment.end_reason == reason
+    assert reason in intake_client.get(track.get_absolute_url()).content.decode()
 
 
 def test_members_are_shown_to_the_leader_and_audited(counselor_client, counselor, track, patient):
