@@ -557,8 +557,8 @@ def care_mismatch(*, track: Track, admission: Admission) -> str:
     if admission.program_id == track.program_id:
         return ""
     return (
-        f"The patient is admitted to {admission.program.name}; {track.name} is a "
-        f"{track.program.name} group. Enrolling them needs a reason."
+        f"The patient is admitted to {admission.program.name}, and {track.name} belongs to "
+        f"{track.program.name}: give the reason for this exception."
     )
 
 
