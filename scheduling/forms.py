@@ -199,6 +199,8 @@ class IndividualSessionForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
         ].help_text = f"The clinic is open {limits.opening_hours().describe()}."
         self.warnings: list[str] = []
         if not self.is_bound:
+            # the box appears with a warning, once a date and time need it
+            self.fields["confirm"].widget = forms.HiddenInput()
             self.initial.setdefault(
                 "session_type", SessionType.objects.filter(slug=SessionType.INDIVIDUAL).first()
             )

@@ -2,6 +2,7 @@
 
 from datetime import date, time, timedelta
 
+import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
@@ -193,3 +194,42 @@ def test_capacity_cannot_drop_below_who_is_enrolled(director_client, track):
     assert "3 patients are enrolled on some coming day" in response.content.decode()
     track.refresh_from_db()
     assert track.capacity == 12
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "error"),
+    [
+        (-366, None, "The first meeting can&#x27;t be before"),
+        (-365, None, ""),
+        (365, None, ""),
+        (366, None, "The first meeting can&#x27;t be after"),
+        (0, 730, ""),
+        (0, 731, "The last meeting can&#x27;t be after"),
+        (10, 9, "The last meeting can&#x27;t be before"),
+    ],
+)
+def test_a_new_groups_dates_are_plausible(
+    director_client, counselor, frozen_now, first, last, error
+):
+    frozen_now(clinictime.local_to_utc(date(2026, 3, 4), time(8, 0)))
+    today = clinictime.today()
+    data = {
+        "name": "OP Wednesday Group",
+        "program": program("OP").pk,
+        "session_type": session_type("relapse-prevention").pk,
+        "weekdays": ["2"],
+        "start_time": "17:00",
+        "length_minutes": "90",
+        "room": RoomFactory(name="Group Room C").pk,
+        "lead_counselor": counselor.pk,
+        "co_facilitator": "",
+        "capacity": "10",
+        "first_date": (today + timedelta(days=first)).isoformat(),
+        "last_date": "" if last is None else (today + timedelta(days=last)).isoformat(),
+    }
+    response = director_client.post(reverse("scheduling:track-create"), data)
+    if error:
+        assert response.status_code == 200 and error in response.content.decode()
+        assert not Track.objects.filter(name="OP Wednesday Group").exists()
+    else:
+        assert response.status_code == 302
