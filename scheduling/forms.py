@@ -236,8 +236,8 @@ class IndividualSessionForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
         hours = limits.opening_hours()
         if not hours.is_open(start, end):
             found.append(
-                f"This is outside the clinic's opening hours ({hours.describe()}). Tick the "
-                "box to book it anyway."
+                f"{moment_display(start)} is outside the clinic's opening hours "
+                f"({hours.describe()}). Tick the box to book it anyway."
             )
         return found
 
