@@ -345,6 +345,11 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Harbor Light Recovery Center")
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "(213) 555-0100")
 CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "1200 Example Avenue, Los Angeles, CA 90012")
+# Opening hours, clinic time: an individual session outside them (or on a closed day)
+# is booked only after the person booking confirms it (scheduling/limits.py).
+CLINIC_OPENS = os.environ.get("CLINIC_OPENS", "07:00")
+CLINIC_CLOSES = os.environ.get("CLINIC_CLOSES", "21:00")
+CLINIC_OPEN_DAYS = envlist("CLINIC_OPEN_DAYS", "Mon,Tue,Wed,Thu,Fri,Sat")
 
 LOGGING = {
     "version": 1,

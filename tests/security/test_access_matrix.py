@@ -217,6 +217,7 @@ SAMPLES = {
     "scheduling:track-edit": lambda w: {"pk": w.track.pk},
     "scheduling:enroll": lambda w: {"pk": w.track.pk},
     "scheduling:end-enrollment": lambda w: {"pk": w.track.pk, "enrollment_pk": w.enrollment.pk},
+    "scheduling:cancel-series": lambda w: {"pk": w.track.pk},
     "scheduling:ical-feed": lambda w: {"token": w.calendar_token},
 }
 # The admin row is checked on these pages.
