@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "programs",
     "intake",
     "scheduling",
+    "treatment",
     # demo and benchmark data (`seed_demo`, `demo_code`): above every app, imported by none
     "demo",
 ]
