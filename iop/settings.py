@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "programs",
     "intake",
     "scheduling",
+    "notes",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"
+
+# Session notes: DAP (data, assessment, plan) or BIRP (behavior, intervention, response,
+# plan); days the clinic is closed, which do not count as business days for a note's due
+# date (ISO dates, comma-separated).
+NOTE_FORMAT = os.environ.get("NOTE_FORMAT", "DAP").upper()
+NOTE_HOLIDAYS = envlist("NOTE_HOLIDAYS", "")
 USE_I18N = True
 USE_TZ = True
 

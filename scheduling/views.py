@@ -20,7 +20,7 @@ from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, roles_of
 from intake.access import get_patient_for_user, patients_visible_to
 from intake.models import Patient
 from programs.models import Program
-from scheduling import clinictime, hours, ical, records, services
+from scheduling import clinictime, hours, ical, records, services, session_actions
 from scheduling.access import (
     can_change_session,
     can_take_attendance,
@@ -215,6 +215,7 @@ def _render_session(
             ],
             "week_url": reverse("scheduling:week")
             + _week_query(clinictime.local(session.start).date()),
+            "actions": session_actions.actions_for(request, session, attendees),
         },
         status=status,
     )

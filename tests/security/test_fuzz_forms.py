@@ -68,6 +68,8 @@ from intake.models import (
     Substance,
 )
 from intake.public_forms import CallRequestForm
+from notes import forms as notes_forms
+from notes import models as notes_models
 from programs.catalog import get_catalog
 from scheduling import clinictime
 from scheduling import forms as scheduling_forms
@@ -606,6 +608,32 @@ class World:
     @cached_property
     def spare_room(self):
         return RoomFactory(name="Fuzz Spare Room")
+
+    @cached_property
+    def noted_session(self):
+        """Yesterday's individual session, the patient marked present: a note to write."""
+        session = self._book(self.today - timedelta(days=2), "14:00")
+        scheduling_services.mark_all_present(session=session, by=self.counselor)
+        return session
+
+    @cached_property
+    def signed_note(self):
+        from notes import services as notes_services
+
+        session = self._book(self.today - timedelta(days=3), "14:00")
+        scheduling_services.mark_all_present(session=session, by=self.counselor)
+        session_note = notes_services.open_session_note(session=session, by=self.counselor)
+        notes_services.save_shared_part(
+            session_note=session_note, topic="Coping", group_work="Role play.", by=self.counselor
+        )
+        (note,) = session_note.progress_notes.all()
+        notes_services.save_draft(
+            note=note,
+            parts={"data": "Calm.", "assessment": "Progressing.", "plan": "Continue."},
+            by=self.counselor,
+        )
+        (note,) = notes_services.sign_notes(notes=[note], by=self.counselor)
+        return note
 
 
 def _one(**values) -> Payload:
@@ -1274,7 +1302,92 @@ SCHEDULING = [
     ),
 ]
 
-ENDPOINTS = PUBLIC + ACCOUNTS + INTAKE + SCHEDULING
+# --- notes -------------------------------------------------------------------------------
+
+
+def _part_prefix(world) -> str:
+    return f"p{world.noted_session.attendees.get().pk}"
+
+
+def _part_payload(world) -> Payload:
+    prefix = _part_prefix(world)
+    return _one(
+        **{
+            f"{prefix}-data": "Talked about the weekend.",
+            f"{prefix}-assessment": "Steadier mood.",
+            f"{prefix}-plan": "Urge log daily.",
+            "action": "save",
+        }
+    )
+
+
+def _part_forms(world, data: QueryDict) -> list:
+    return [
+        notes_forms.ProgressNoteForm(
+            data, prefix=_part_prefix(world), note_format="DAP", patient_name=""
+        )
+    ]
+
+
+NOTES = [
+    Endpoint(
+        name="notes:save-shared-part",
+        client="counselor_client",
+        url=lambda w, c: reverse("notes:save-shared-part", args=[w.noted_session.pk]),
+        baseline=lambda w: _one(**{"shared-topic": "Coping", "shared-group_work": "Role play."}),
+        forms=lambda w, d: [notes_forms.SharedPartForm(d)],
+        watch=lambda w: (notes_models.SessionNote, notes_models.ProgressNote),
+        strict_redirect=True,
+    ),
+    Endpoint(
+        name="notes:save-part",
+        client="counselor_client",
+        url=lambda w, c: reverse(
+            "notes:save-part", args=[w.noted_session.pk, w.noted_session.attendees.get().pk]
+        ),
+        baseline=_part_payload,
+        forms=_part_forms,
+        watch=lambda w: (notes_models.SessionNote, notes_models.ProgressNote),
+        strict_redirect=True,
+    ),
+    Endpoint(
+        name="notes:sign-all",
+        client="counselor_client",
+        url=lambda w, c: reverse("notes:sign-all", args=[w.noted_session.pk]),
+        baseline=lambda w: _one(confirm_similar="on"),  # a tick box: any value means "on"
+        watch=lambda w: (notes_models.ProgressNote,),
+        writes=False,  # no drafts yet: nothing to sign
+    ),
+    Endpoint(
+        name="notes:add-addendum",
+        client="counselor_client",
+        url=lambda w, c: reverse("notes:add-addendum", args=[w.signed_note.pk]),
+        baseline=lambda w: _one(text="Mood was low, not steady."),
+        forms=lambda w, d: [notes_forms.AddendumForm(d)],
+        watch=lambda w: (notes_models.NoteAddendum, notes_models.ProgressNote),
+        strict_redirect=True,
+    ),
+    Endpoint(
+        name="notes:counseling-notes",
+        client="counselor_client",
+        url=lambda w, c: reverse("notes:counseling-notes", args=[w.patient.uuid]),
+        baseline=lambda w: _one(text="Transference themes to explore in supervision."),
+        forms=lambda w, d: [notes_forms.CounselingNoteForm(d)],
+        watch=lambda w: (notes_models.CounselingNote,),
+        strict_redirect=True,
+    ),
+    Endpoint(
+        name="notes:licensure",
+        client="director_client",
+        url=lambda w, c: reverse("notes:licensure"),
+        baseline=lambda w: _one(user=w.counselor.pk, licensed="no"),
+        forms=lambda w, d: [notes_forms.LicensureForm(d)],
+        watch=lambda w: (notes_models.Clinician,),
+        strict_redirect=True,
+    ),
+]
+
+ENDPOINTS = PUBLIC + ACCOUNTS + INTAKE + SCHEDULING + NOTES
 # Checks that find a bug in code owned elsewhere, by endpoint, wait here until the fix
 # lands (none now: the fixes of the security report are in).
 PENDING: dict[str, set[str]] = {}
@@ -1427,6 +1540,11 @@ NOT_FUZZED = {
     "scheduling:calendar-feed": "no input",
     "scheduling:reset-calendar-feed": "POST without fields",
     "scheduling:ical-feed": "the token only (404 when unknown)",
+    "notes:session-note": "no input",
+    "notes:note-detail": "no input",
+    "notes:cosign-note": "POST without fields",
+    "notes:cosign-queue": "no input",
+    "notes:patient-notes": "no input",
     "admin:*": "Django's admin forms (directors only; reference data)",
 }
 
