@@ -12,7 +12,7 @@ in-process with django.test.Client: median and 95th percentile over --requests r
 measured in the same run. Then it starts gunicorn (gunicorn.conf.py, DEBUG=0, static
 files collected and served by whitenoise) on 127.0.0.1 and runs wrk against a static
 file (the ceiling), the home page, a program page and a counselor's week; prints
-requests/s, p95 latency, errors and each worker's memory. Targets from issue 6 are
+requests/s, p95 latency, errors and each worker's memory. The performance targets are
 printed next to the numbers. The report goes to stdout and to bench/results/latest.md.
 
 Only loopback traffic; every loop and every child process is bounded in time.
@@ -49,7 +49,7 @@ SIZES = ("small", "clinic", "large")
 DEFAULT_OUTPUT = BENCH / "results" / "latest.md"
 QUICK_OUTPUT = ROOT / "artifacts" / "bench" / "quick.md"
 
-# Targets of issue 6 (2-core machine).
+# The performance targets (2-core machine).
 PROGRAM_WEEK_CLINIC_MS = 100
 COUNSELOR_WEEK_LARGE_MS = 30
 PATIENT_SEARCH_LARGE_MS = 30
@@ -626,7 +626,7 @@ def render(
             "",
         ]
     out += [
-        "## Targets (issue 6, 2-core machine)",
+        "## Targets (2-core machine)",
         "",
         "| target | measured | result |",
         "|---|---|---|",
