@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "programs",
     "intake",
     "scheduling",
+    "treatment",
     "notes",
     # demo and benchmark data (`seed_demo`, `demo_code`): above every app, imported by none
     "demo",
