@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "intake",
     "scheduling",
     "treatment",
+    "notes",
     # demo and benchmark data (`seed_demo`, `demo_code`): above every app, imported by none
     "demo",
 ]
@@ -202,6 +203,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"
+
+# Session notes: DAP (data, assessment, plan) or BIRP (behavior, intervention, response,
+# plan); days the clinic is closed, which do not count as business days for a note's due
+# date (ISO dates, comma-separated).
+NOTE_FORMAT = os.environ.get("NOTE_FORMAT", "DAP").upper()
+NOTE_HOLIDAYS = envlist("NOTE_HOLIDAYS", "")
 USE_I18N = True
 USE_TZ = True
 # the clinic's date and time style ("Tue, Dec 1, 2026, 4:45 PM"): iop/formats/en/formats.py
