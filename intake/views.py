@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from accounts import audit
 from accounts.decorators import role_required
 from accounts.roles import DIRECTOR, INTAKE, is_intake
-from intake import forms, records, services
+from intake import forms, patient_page, records, services
 from intake.access import get_patient_for_user, patients_visible_to
 from intake.models import (
     SCREENING_KEYS,
@@ -314,6 +314,7 @@ def patient_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "consents": [(c, c.status_on(today)) for c in consents],
             "latest_decision": latest_decision,
             "age": patient.age_on(today),
+            "sections": patient_page.sections_for(request, patient),
         },
     )
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "programs",
     "intake",
     "scheduling",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
