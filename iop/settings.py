@@ -1,7 +1,10 @@
 """Settings for iop, read from the environment.
 
 Development defaults are safe; production must set DEBUG=0, SECRET_KEY,
-ALLOWED_HOSTS and DATABASE_URL.
+ALLOWED_HOSTS and DATABASE_URL. A yes/no variable with any value but the accepted
+spellings stops the start with a message naming it; the secrets (SECRET_KEY,
+DATABASE_URL, EMAIL_HOST_PASSWORD) may instead be read from a file named by
+<NAME>_FILE.
 """
 
 import os
@@ -14,21 +17,67 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# The spellings a boolean variable may take (any case); anything else stops the start.
+BOOLEAN_SPELLINGS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
+
+
 def envbool(name: str, default: str) -> bool:
-    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+    """A yes/no variable. Unset or empty means `default`; a value that is none of
+    BOOLEAN_SPELLINGS is an error naming the variable (a typo must not turn a
+    security switch off)."""
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        return BOOLEAN_SPELLINGS[raw.lower()]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a yes/no value: use 1/0, true/false, yes/no or on/off."
+        ) from None
 
 
 def envint(name: str, default: str) -> int:
-    return int(os.environ.get(name, default))
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
 
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envsecret(name: str, default: str = "") -> str:
+    """A secret from `name`, or from the file named by `<name>_FILE` (Docker and
+    Kubernetes secrets, systemd credentials), without its trailing newline. Setting
+    both, or naming a file that cannot be read, is an error."""
+    path = os.environ.get(f"{name}_FILE", "")
+    if not path:
+        return os.environ.get(name, default)
+    if os.environ.get(name):
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    try:
+        value = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"{name}_FILE names a file that cannot be read ({exc.strerror})."
+        ) from None
+    if not value:
+        raise ImproperlyConfigured(f"{name}_FILE names an empty file.")
+    return value
+
+
 DEBUG = envbool("DEBUG", "1")
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
@@ -59,6 +108,8 @@ INSTALLED_APPS = [
     "intake",
     "scheduling",
     "outcomes",
+    # demo and benchmark data (`seed_demo`, `demo_code`): above every app, imported by none
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +152,7 @@ TEMPLATES = [
 
 # The embedded PostgreSQL is started by scripts/withdb.py, which exports
 # DATABASE_URL; settings never import it.
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_URL = envsecret("DATABASE_URL")
 if not DATABASE_URL:
     raise ImproperlyConfigured(
         "DATABASE_URL is not set. Use `make run` / `make test` (they start an "
@@ -176,7 +227,7 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "iop@clinic.example")
 

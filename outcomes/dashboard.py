@@ -65,7 +65,8 @@ def _bars(figure: Figure, label_col: int = 0, value_col: int = 1, unit: str = ""
     for row in figure.rows:
         cell = row[value_col]
         assert isinstance(cell, Cell)
-        bars.append(svg.Bar(str(row[label_col]), cell.value, cell.text))
+        value = 0 if cell.value is None and cell.text == "—" else cell.value  # nothing to hide
+        bars.append(svg.Bar(str(row[label_col]), value, cell.text))
     desc = "; ".join(f"{b.label}: {b.text}" for b in bars) or "No data"
     return svg.bar_chart(title=figure.title, desc=desc, bars=bars, unit=unit)
 

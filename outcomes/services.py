@@ -72,6 +72,8 @@ def record_measurement(
                 entered_by=by,
             )
     except IntegrityError as exc:
+        if "measurement_once_a_day" not in str(exc):
+            raise
         raise Refused(
             {"taken_on": "This measure is already recorded for this patient on that date."}
         ) from exc

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 SMALL = 5
 HIDDEN_TEXT = "fewer than 5"
+SECONDARY_TEXT = "not shown"  # a larger cell hidden so that a small one can't be worked out
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,21 @@ def hide(text: str = HIDDEN_TEXT) -> Cell:
 def protect(counts: Sequence[int]) -> tuple[list[Cell], Cell]:
     """The cells of one group and its total, with nothing hidden derivable."""
     hidden = {i for i, c in enumerate(counts) if is_small(c)}
+    secondary: set[int] = set()
     if len(hidden) == 1:
         others = sorted((c, i) for i, c in enumerate(counts) if c > 0 and i not in hidden)
         if others:
-            hidden.add(others[0][1])
+            secondary.add(others[0][1])
     total = sum(counts)
     cells = [
-        Cell(None, HIDDEN_TEXT) if i in hidden else Cell(c, str(c)) for i, c in enumerate(counts)
+        Cell(None, HIDDEN_TEXT)
+        if i in hidden
+        else Cell(None, SECONDARY_TEXT)
+        if i in secondary
+        else Cell(c, str(c))
+        for i, c in enumerate(counts)
     ]
+    hidden |= secondary
     hidden_nonzero = [i for i in hidden if counts[i] > 0]
     total_hidden = is_small(total) or len(hidden_nonzero) == 1
     return cells, (Cell(None, HIDDEN_TEXT) if total_hidden else Cell(total, str(total)))

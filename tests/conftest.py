@@ -75,7 +75,7 @@ class SessionClock:
 def session_clock(request, monkeypatch):
     """The idle rule's clock stands still during a test, at the whole second it began.
     A request rewrites the activity stamp (a session write: three more queries) only once
-    the stamp is a minute old, so on a slow machine a pinned query count used to depend
+    the stamp is a minute old, so on a slow machine a pinned query count would depend
     on whether a minute turned mid-test. Tests of the rule move the clock themselves.
     Live-server tests keep the real clock: a browser waits for real time to pass."""
     if "live_server" in request.fixturenames:
@@ -240,3 +240,25 @@ def director_client(director) -> Client:
 @pytest.fixture
 def site_admin_client(site_admin) -> Client:
     return _client_for(site_admin)
+
+
+@pytest.fixture
+def unverified_director_client(director) -> Client:
+    """A director past the password step, not yet past the second factor."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(director.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = director.get_session_auth_hash()
+    session[sessions.LAST_ACTIVITY] = int(time.time())
+    session.save()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return client
+
+
+@pytest.fixture
+def fuzz_world(intake_user, counselor, director):
+    """The objects the fuzz tests' endpoints act on (tests/fuzzing.py)."""
+    from tests.fuzzing import World
+
+    return World(intake_user, counselor, director)

@@ -196,7 +196,8 @@ def test_the_demo_clinic_pages_are_accessible(page, live_server, shoot):
     """Intake staff on the living demo clinic: the IOP program's week (overlapping
     blocks in lanes), the groups, a group's members, a patient's attendance by week,
     moving and cancelling a session, and the calendar subscription page."""
-    from scheduling.demo import DEMO_PASSWORD, ensure_demo_schedule
+    from demo.schedule import ensure_demo_schedule
+    from demo.users import DEMO_PASSWORD
     from scheduling.models import Session, Track
 
     ensure_demo_schedule()

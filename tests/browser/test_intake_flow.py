@@ -194,8 +194,8 @@ def test_every_other_intake_page_passes_axe(page, live_server, shoot, intake_use
     """The demo desk, page by page: lists, search results, forms with their error
     messages, a signed assessment with a safety alert, a draft's missing parts, and a
     counselor's read-only view; the busiest pages also on a phone."""
-    from intake.demo import ensure_demo_intake
-    from scheduling.demo import DEMO_PASSWORD
+    from demo.intake import ensure_demo_intake
+    from demo.users import DEMO_PASSWORD
 
     ensure_demo_intake()
     alma = Patient.objects.get(legal_last_name="Quintero")

@@ -1,4 +1,4 @@
-"""Hostile input shown back (issue 5): a patient, an inquiry, notes, a session note, a
+"""Hostile input shown back: a patient, an inquiry, notes, a session note, a
 track, a room and a staff member named like an attack render as text on every page
 they appear on: the escaped form is in the HTML, the raw markup nowhere.
 

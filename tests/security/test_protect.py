@@ -1,4 +1,4 @@
-"""Part 2 (issue 5): clinical records are never deleted by a cascade.
+"""Part 2: clinical records are never deleted by a cascade.
 
 Every foreign key ON a clinical model (the row that a cascade would delete) and every
 foreign key POINTING AT one uses PROTECT (or RESTRICT); SET_NULL only where listed

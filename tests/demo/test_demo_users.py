@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.two_factor import code_matches_key
-from scheduling.demo import DEMO_TOTP_KEY, demo_totp_code, ensure_demo_users
+from demo.users import DEMO_TOTP_KEY, demo_totp_code, ensure_demo_users
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from demo.users import ensure_demo_users
 from intake import placement, services
 from intake.models import Assessment, Consent, ContactAttempt, Inquiry, Patient, Substance
 from programs.models import Program
-from scheduling.demo import ensure_demo_users
 
 CRITERIA_KEYS = [key for key, _ in placement.CRITERIA]
 

@@ -9,10 +9,10 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
+from demo.sizes import SITE_NAMES, SiteShape, plan_site
 from intake.models import Admission, Assessment, Patient
 from scheduling import clinictime
 from scheduling.models import Attendee, Room, Session, SessionCounselor, Track
-from scheduling.sizes import SITE_NAMES, SiteShape, plan_site
 
 pytestmark = pytest.mark.django_db
 

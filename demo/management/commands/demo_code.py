@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from scheduling.demo import demo_totp_code
+from demo.users import demo_totp_code
 
 
 class Command(BaseCommand):

@@ -1,80 +1,21 @@
-"""Demo content for `make run`: fictional staff and a living clinic's schedule.
+"""The demo clinic's week for `make run`: rooms, group tracks, the demo patients
+enrolled by their level, individual sessions and attendance for what is over.
 
 Idempotent: every object is looked up by a natural key before it is created.
 """
 
-from base64 import b32encode
-from binascii import unhexlify
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.db.models import F
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.roles import COUNSELOR, DIRECTOR, INTAKE
+from demo.intake import DEMO_PATIENTS, ensure_demo_intake
+from demo.users import ensure_demo_users
 from intake.models import Patient
 from programs.models import Program
-from scheduling import services
+from scheduling import clinictime, services
 from scheduling.models import Room, Session, SessionType, Track
-
-DEMO_PASSWORD = "demo-pass-2026"
-# The RFC 4226 test secret "12345678901234567890": for the fictional demo director only.
-DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
-DEMO_TOTP_BASE32 = b32encode(unhexlify(DEMO_TOTP_KEY)).decode()
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    first_name: str
-    last_name: str
-    role: str
-
-
-DEMO_USERS = (
-    DemoUser("intake", "Rosa", "Delgado", INTAKE),
-    DemoUser("counselor", "Marcus", "Hale", COUNSELOR),
-    DemoUser("counselor2", "Priya", "Natarajan", COUNSELOR),
-    DemoUser("director", "Elaine", "Park", DIRECTOR),
-)
-
-
-@transaction.atomic
-def ensure_demo_users() -> list[User]:
-    users = []
-    for demo in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            username=demo.username,
-            defaults={
-                "first_name": demo.first_name,
-                "last_name": demo.last_name,
-                "email": f"{demo.username}@clinic.example",
-                "is_staff": demo.role == DIRECTOR,
-                "is_superuser": demo.role == DIRECTOR,
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get(name=demo.role))
-        if demo.role == DIRECTOR and not TOTPDevice.objects.filter(user=user).exists():
-            # directors must sign in with a second factor; the demo one gets a known key
-            TOTPDevice.objects.create(
-                user=user, name="Demo authenticator", key=DEMO_TOTP_KEY, confirmed=True
-            )
-        users.append(user)
-    return users
-
-
-def demo_totp_code() -> str:
-    """The demo director's current six-digit code (development only)."""
-    return f"{TOTP(unhexlify(DEMO_TOTP_KEY)).token():06d}"
-
-
-# ---------------------------------------------------------------- the living clinic
 
 
 @dataclass(frozen=True)
@@ -164,8 +105,6 @@ class ScheduleSummary:
 def ensure_demo_schedule(*, today: date | None = None) -> ScheduleSummary:
     """Rooms, groups, the demo patients enrolled by their level, sessions from two weeks
     back to two weeks ahead, individual sessions and attendance for what is over."""
-    from scheduling import clinictime
-
     today = today or clinictime.today()
     summary = ScheduleSummary()
     users = {user.username: user for user in ensure_demo_users()}
@@ -190,11 +129,7 @@ def ensure_demo_schedule(*, today: date | None = None) -> ScheduleSummary:
 
 
 def _demo_patients() -> list:
-    """The demo patients with an open admission (made by intake.demo when it is there)."""
-    try:
-        from intake.demo import DEMO_PATIENTS, ensure_demo_intake
-    except ImportError:  # intake's demo not written yet: a clinic with no patients
-        return []
+    """The demo patients with an open admission (made first when they are missing)."""
     ensure_demo_intake()
     emails = [demo.email for demo in DEMO_PATIENTS]
     return list(
@@ -253,8 +188,6 @@ def _enroll(patients, tracks: dict[str, Track], today: date) -> int:
 
 def _book_individual(patients, users, rooms, monday: date) -> int:
     """A weekly individual session for each patient, last week to next week."""
-    from scheduling import clinictime
-
     individual = SessionType.objects.get(slug=SessionType.INDIVIDUAL)
     by_id = {user.pk: user for user in users.values()}
     booked = 0
@@ -297,8 +230,6 @@ ATTENDANCE_PATTERN = (
 
 def _take_attendance(patients, users, today: date) -> int:
     """Attendance for every demo session that ended before today (today's is left to do)."""
-    from scheduling import clinictime
-
     cutoff = clinictime.local_midnight(today)
     director = users["director"]
     sessions = (

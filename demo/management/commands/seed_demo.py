@@ -2,21 +2,16 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from intake.demo import ensure_demo_intake
-from scheduling.demo import (
-    DEMO_PASSWORD,
-    DEMO_TOTP_BASE32,
-    DEMO_USERS,
-    ensure_demo_schedule,
-    ensure_demo_users,
-)
+from demo.intake import ensure_demo_intake
+from demo.schedule import ensure_demo_schedule
+from demo.users import DEMO_PASSWORD, DEMO_TOTP_BASE32, DEMO_USERS, ensure_demo_users
 
 
 class Command(BaseCommand):
     help = "Load the fictional demo clinic (idempotent) and print the demo logins."
 
     def add_arguments(self, parser) -> None:
-        # bigger clinics for benchmarks (scheduling/sizes.py); small is what `make run` loads
+        # bigger clinics for benchmarks (demo/sizes.py); small is what `make run` loads
         parser.add_argument("--size", choices=("small", "clinic", "large"), default="small")
         parser.add_argument("--scale", type=float, default=1.0, help="shrink a site (tests)")
 
@@ -36,12 +31,20 @@ class Command(BaseCommand):
             f"Schedule: {schedule.tracks} new groups, {schedule.enrollments} enrollments, "
             f"{schedule.sessions} new sessions, {schedule.marked} attendance marks"
         )
+        from demo.outcomes import ensure_demo_outcomes
+
+        measured = ensure_demo_outcomes()
+        self.stdout.write(f"Outcomes: {measured} new BAMs, with PHQ-9, GAD-7 and drug screens")
 
         if options["size"] != "small":
-            from scheduling.sizes import seed_size  # factory-boy and Faker: dev tools
+            from demo.sizes import seed_size  # factory-boy and Faker: development-only
 
             started = time.perf_counter()
             created = seed_size(options["size"], scale=options["scale"])
             took = time.perf_counter() - started
             summary = ", ".join(f"{n} {kind}" for kind, n in created.items()) or "nothing new"
             self.stdout.write(f"Size {options['size']}: {summary} ({took:.1f} s)")
+            from demo.outcomes_sizes import seed_outcomes_at_scale
+
+            scaled = seed_outcomes_at_scale()
+            self.stdout.write(f"Outcomes at size: {scaled or 'nothing new'}")

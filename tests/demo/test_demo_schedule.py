@@ -2,8 +2,8 @@
 
 from datetime import date, time, timedelta
 
+from demo.schedule import ensure_demo_schedule
 from scheduling import clinictime
-from scheduling.demo import ensure_demo_schedule
 from scheduling.models import Attendee, Session, Track, TrackEnrollment
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from intake.demo import DEMO_INQUIRIES, DEMO_PATIENTS, ensure_demo_intake
+from demo.intake import DEMO_INQUIRIES, DEMO_PATIENTS, ensure_demo_intake
 from intake.models import Admission, Assessment, Consent, Inquiry, Patient, PlacementDecision
 
 pytestmark = pytest.mark.django_db

@@ -35,6 +35,8 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.roles import COUNSELOR, DIRECTOR, INTAKE
+from demo.users import DEMO_PASSWORD
+from intake import placement
 from intake.models import (
     Admission,
     Assessment,
@@ -47,7 +49,6 @@ from intake.models import (
 )
 from programs.models import Program
 from scheduling import clinictime
-from scheduling.demo import DEMO_PASSWORD
 from scheduling.models import (
     Attendance,
     Attendee,
@@ -84,7 +85,7 @@ BATCH = 5000
 
 @dataclass(frozen=True)
 class SiteShape:
-    """One site's head counts (issue 6: 30 staff, 12 rooms, 200 active patients)."""
+    """One site's head counts (the benchmark's clinic: 30 staff, 12 rooms, 200 active patients)."""
 
     intake: int
     counselors: int
@@ -254,24 +255,41 @@ def plan_site(
 ) -> tuple[list[PlannedTrack], list[PlannedPatient], list[PlannedVisit]]:
     """One week's timetable of a site, free of double bookings by construction."""
     table = Timetable()
-    group_rooms = list(range(shape.rooms // 2))
-    offices = list(range(shape.rooms // 2, shape.rooms))
     hours = [0] * shape.counselors  # booked minutes per counselor, to share the load
+    tracks = _plan_tracks(shape, table, hours)
+    patients = _plan_patients(shape, table, tracks, rng)
+    visits = _plan_visits(shape, table, patients, hours, rng)
+    return tracks, patients, visits
 
-    def least_busy(candidates: list[int]) -> list[int]:
-        return sorted(candidates, key=lambda c: (hours[c], c))
 
+PROGRAM_ORDER = (Program.Code.PHP, Program.Code.IOP, Program.Code.OP)
+
+
+def _patients_in(shape: SiteShape, program: str) -> int:
+    return {Program.Code.PHP: shape.php, Program.Code.IOP: shape.iop, Program.Code.OP: shape.op}[
+        program
+    ]
+
+
+def _least_busy(candidates, hours: list[int]) -> list[int]:
+    return sorted(candidates, key=lambda c: (hours[c], c))
+
+
+def _plan_tracks(shape: SiteShape, table: Timetable, hours: list[int]) -> list[PlannedTrack]:
+    """Enough group tracks per program for its patients, in the group rooms."""
+    group_rooms = list(range(shape.rooms // 2))
     tracks: list[PlannedTrack] = []
-    letters = defaultdict(int)
-    for program, patients in (
-        (Program.Code.PHP, shape.php),
-        (Program.Code.IOP, shape.iop),
-        (Program.Code.OP, shape.op),
-    ):
+    letters: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for program in PROGRAM_ORDER:
         patterns = TRACK_PATTERNS[program]
-        for n in range(math.ceil(patients / TRACK_SIZE[program])):
+        for n in range(math.ceil(_patients_in(shape, program) / TRACK_SIZE[program])):
             placed = _place_track(
-                table, program, patterns, n, group_rooms, least_busy(range(shape.counselors))
+                table,
+                program,
+                patterns,
+                n,
+                group_rooms,
+                _least_busy(range(shape.counselors), hours),
             )
             if placed is None:
                 continue
@@ -286,25 +304,24 @@ def plan_site(
             for counselor in (lead, co):
                 if counselor is not None:
                     hours[counselor] += minutes * len(days)
+    return tracks
 
+
+def _plan_patients(
+    shape: SiteShape, table: Timetable, tracks: list[PlannedTrack], rng: random.Random
+) -> list[PlannedPatient]:
+    """The patients of each program, filling its tracks in turn, never above capacity."""
     patients: list[PlannedPatient] = []
-    visits: list[PlannedVisit] = []
-    counselor_order = list(range(shape.counselors))
-    for program, count in (
-        (Program.Code.PHP, shape.php),
-        (Program.Code.IOP, shape.iop),
-        (Program.Code.OP, shape.op),
-    ):
+    for program in PROGRAM_ORDER:
         own = [i for i, t in enumerate(tracks) if t.program == program]
-        for n in range(count):
+        for n in range(_patients_in(shape, program)):
             index = len(patients)
             patient = PlannedPatient(
                 program=program,
-                primary=counselor_order[index % shape.counselors],
+                primary=index % shape.counselors,
                 admitted=date.min,  # set by the caller, relative to today
                 absence_rate=rng.choice((0.03, 0.05, 0.08, 0.12, 0.3)),
             )
-            # fill the program's tracks in turn, never above capacity
             for step in range(len(own)):
                 track = tracks[own[(n + step) % len(own)]]
                 if len(track.members) < TRACK_SIZE[program]:
@@ -319,10 +336,25 @@ def plan_site(
                         )
                     break
             patients.append(patient)
+    return patients
 
-    kinds = [("individual-counseling", 50, "primary", None)]
+
+def _plan_visits(
+    shape: SiteShape,
+    table: Timetable,
+    patients: list[PlannedPatient],
+    hours: list[int],
+    rng: random.Random,
+) -> list[PlannedVisit]:
+    """Each patient's individual sessions, drug screens and (for some) medication and
+    family sessions, in the offices."""
+    offices = list(range(shape.rooms // 2, shape.rooms))
+    counselor_order = list(range(shape.counselors))
+    visits: list[PlannedVisit] = []
     for index, patient in enumerate(patients):
-        wanted = list(kinds)
+        wanted: list[tuple[str, int, str, int | None]] = [
+            ("individual-counseling", 50, "primary", None)
+        ]
         wanted += [("drug-screening", 15, "any", None)] * (
             2 if patient.program == Program.Code.PHP else 1
         )
@@ -331,12 +363,12 @@ def plan_site(
         if rng.random() < 0.2:
             wanted.append(("family-session", 60, "primary", rng.randint(0, 1)))
         for kind, minutes, who, parity in wanted:
-            staff = [patient.primary] if who == "primary" else least_busy(counselor_order)
+            staff = [patient.primary] if who == "primary" else _least_busy(counselor_order, hours)
             visit = _place_visit(table, rng, index, kind, minutes, staff, offices, parity)
             if visit is not None:
                 visits.append(visit)
                 hours[visit.staff] += minutes
-    return tracks, patients, visits
+    return visits
 
 
 def _place_track(table, program, patterns, n, rooms, counselors):
@@ -420,124 +452,46 @@ def _mrns(count: int) -> list[str]:
 @transaction.atomic
 def seed_site(index: int, *, scale: float = 1.0, today: date | None = None) -> dict[str, int]:
     """Write one site: staff, rooms, tracks, patients with their admissions and
-    assessments, inquiries, and twelve weeks of sessions with attendance."""
+    assessments, inquiries, and twelve weeks of sessions with attendance. The random
+    draws happen in a fixed order (staff, timetable, patients, assessments, inquiries,
+    sessions), so a site is the same on every run."""
     seed = 6_000 + index
     rng = random.Random(seed)
     factory.random.reseed_random(seed)
     fake = Faker("en_US")
     fake.seed_instance(seed)
     site = SITE_NAMES[index]
-    slug = site.lower()
     shape = SiteShape.scaled(scale)
     today = today or clinictime.today()
-    this_monday = clinictime.monday_of(today)
-    first_monday = this_monday - timedelta(weeks=HISTORY_WEEKS)
+    first_monday = clinictime.monday_of(today) - timedelta(weeks=HISTORY_WEEKS)
     now = timezone.now()
     programs = {p.code: p for p in Program.objects.all()}
     types = {t.slug: t for t in SessionType.objects.all()}
 
-    # staff (one password hash for all: hashing is deliberately slow)
-    password = make_password(DEMO_PASSWORD)
-    people = []
-    for role, count, label in (
-        (INTAKE, shape.intake, "intake"),
-        (COUNSELOR, shape.counselors, "counselor"),
-        (DIRECTOR, shape.directors, "director"),
-    ):
-        for n in range(1, count + 1):
-            username = f"{slug}.{label}{n:02d}"
-            people.append(
-                (
-                    role,
-                    User(
-                        username=username,
-                        first_name=fake.first_name(),
-                        last_name=fake.last_name(),
-                        email=f"{username}@clinic.example",
-                        password=password,
-                    ),
-                )
-            )
-    User.objects.bulk_create([user for _, user in people])
-    groups = {g.name: g for g in Group.objects.filter(name__in=[INTAKE, COUNSELOR, DIRECTOR])}
-    User.groups.through.objects.bulk_create(
-        User.groups.through(user_id=user.pk, group_id=groups[role].pk) for role, user in people
-    )
+    people = _staff(site.lower(), shape, fake)
     intake_staff = [u for role, u in people if role == INTAKE]
     counselors = [u for role, u in people if role == COUNSELOR]
-
     rooms = Room.objects.bulk_create(
         Room(name=room_name(index, n + 1), seats=14 if n < shape.rooms // 2 else 3)
         for n in range(shape.rooms)
     )
-
     planned_tracks, planned_patients, visits = plan_site(shape, rng)
-    tracks = Track.objects.bulk_create(
-        Track(
-            program=programs[t.program],
-            name=f"{site} {t.name}",
-            session_type=types[TRACK_TYPE[t.program]],
-            weekdays=list(t.weekdays),
-            start_time=t.start,
-            length_minutes=t.minutes,
-            room=rooms[t.room],
-            lead_counselor=counselors[t.lead],
-            co_facilitator=counselors[t.co] if t.co is not None else None,
-            capacity=TRACK_CAPACITY,
-            first_date=first_monday - timedelta(weeks=4),
-        )
-        for t in planned_tracks
-    )
-
-    # patients: active ones admitted before the window, plus past (discharged) ones
-    active = _PatientRow.build_batch(len(planned_patients))
-    discharged = _PatientRow.build_batch(shape.discharged, status=Patient.Status.DISCHARGED)
-    everyone = active + discharged
-    for patient, mrn in zip(everyone, _mrns(len(everyone)), strict=True):
-        patient.mrn = mrn
-        patient.created_by = intake_staff[0]
-    Patient.objects.bulk_create(everyone, batch_size=BATCH)
-    for planned in planned_patients:
-        planned.admitted = first_monday - timedelta(days=rng.randint(0, 28))
-
+    tracks = _tracks(site, planned_tracks, programs, types, rooms, counselors, first_monday)
+    active, discharged = _patients(shape, planned_patients, intake_staff[0], rng, first_monday)
     assessments, decisions = _assessments(active, planned_patients, rng, intake_staff)
-    admissions = [
-        Admission(
-            patient=patient,
-            program=programs[planned.program],
-            start_date=planned.admitted,
-            primary_counselor=counselors[planned.primary],
-            decision=decision,
-            created_by=intake_staff[0],
-        )
-        for patient, planned, decision in zip(active, planned_patients, decisions, strict=True)
-    ]
-    for n, patient in enumerate(discharged):
-        start = today - timedelta(days=rng.randint(120, 400))
-        admissions.append(
-            Admission(
-                patient=patient,
-                program=programs[rng.choice([Program.Code.OP, Program.Code.IOP])],
-                start_date=start,
-                end_date=start + timedelta(weeks=rng.randint(6, 12)),
-                discharge_reason=Admission.DischargeReason.COMPLETED,
-                primary_counselor=counselors[n % len(counselors)],
-                created_by=intake_staff[0],
-            )
-        )
-    Admission.objects.bulk_create(admissions, batch_size=BATCH)
-    TrackEnrollment.objects.bulk_create(
-        TrackEnrollment(
-            track=tracks[planned.track],
-            patient=patient,
-            joined=max(planned.admitted, tracks[planned.track].first_date),
-            created_by=intake_staff[0],
-        )
-        for patient, planned in zip(active, planned_patients, strict=True)
-        if planned.track is not None
+    _admissions(
+        active,
+        discharged,
+        planned_patients,
+        decisions,
+        programs,
+        counselors,
+        intake_staff[0],
+        rng,
+        today,
     )
+    _enrollments(active, planned_patients, tracks, intake_staff[0])
     inquiries = _inquiries(shape.inquiries, fake, rng, now)
-
     sessions = _sessions(
         weeks=[first_monday + timedelta(weeks=w) for w in range(HISTORY_WEEKS + AHEAD_WEEKS)],
         planned_tracks=planned_tracks,
@@ -555,7 +509,7 @@ def seed_site(index: int, *, scale: float = 1.0, today: date | None = None) -> d
         "staff": len(people),
         "rooms": len(rooms),
         "tracks": len(tracks),
-        "patients": len(everyone),
+        "patients": len(active) + len(discharged),
         "active patients": len(active),
         "assessments": len(assessments),
         "inquiries": inquiries,
@@ -563,88 +517,232 @@ def seed_site(index: int, *, scale: float = 1.0, today: date | None = None) -> d
     }
 
 
+def _staff(slug: str, shape: SiteShape, fake: Faker) -> list[tuple[str, User]]:
+    """The site's staff with their roles (one password hash for all: hashing is
+    deliberately slow)."""
+    password = make_password(DEMO_PASSWORD)
+    people = []
+    for role, count, label in (
+        (INTAKE, shape.intake, "intake"),
+        (COUNSELOR, shape.counselors, "counselor"),
+        (DIRECTOR, shape.directors, "director"),
+    ):
+        for n in range(1, count + 1):
+            username = f"{slug}.{label}{n:02d}"
+            user = User(
+                username=username,
+                first_name=fake.first_name(),
+                last_name=fake.last_name(),
+                email=f"{username}@clinic.example",
+                password=password,
+            )
+            people.append((role, user))
+    User.objects.bulk_create([user for _, user in people])
+    groups = {g.name: g for g in Group.objects.filter(name__in=[INTAKE, COUNSELOR, DIRECTOR])}
+    User.groups.through.objects.bulk_create(
+        User.groups.through(user_id=user.pk, group_id=groups[role].pk) for role, user in people
+    )
+    return people
+
+
+def _tracks(
+    site: str,
+    planned_tracks: list[PlannedTrack],
+    programs: dict[str, Program],
+    types: dict[str, SessionType],
+    rooms: list[Room],
+    counselors: list[User],
+    first_monday: date,
+) -> list[Track]:
+    return Track.objects.bulk_create(
+        Track(
+            program=programs[t.program],
+            name=f"{site} {t.name}",
+            session_type=types[TRACK_TYPE[t.program]],
+            weekdays=list(t.weekdays),
+            start_time=t.start,
+            length_minutes=t.minutes,
+            room=rooms[t.room],
+            lead_counselor=counselors[t.lead],
+            co_facilitator=counselors[t.co] if t.co is not None else None,
+            capacity=TRACK_CAPACITY,
+            first_date=first_monday - timedelta(weeks=4),
+        )
+        for t in planned_tracks
+    )
+
+
+def _patients(
+    shape: SiteShape,
+    planned_patients: list[PlannedPatient],
+    by: User,
+    rng: random.Random,
+    first_monday: date,
+) -> tuple[list[Patient], list[Patient]]:
+    """Active patients (admitted before the window) and past, discharged ones."""
+    active = _PatientRow.build_batch(len(planned_patients))
+    discharged = _PatientRow.build_batch(shape.discharged, status=Patient.Status.DISCHARGED)
+    everyone = active + discharged
+    for patient, mrn in zip(everyone, _mrns(len(everyone)), strict=True):
+        patient.mrn = mrn
+        patient.created_by = by
+    Patient.objects.bulk_create(everyone, batch_size=BATCH)
+    for planned in planned_patients:
+        planned.admitted = first_monday - timedelta(days=rng.randint(0, 28))
+    return active, discharged
+
+
+def _admissions(
+    active: list[Patient],
+    discharged: list[Patient],
+    planned_patients: list[PlannedPatient],
+    decisions: list[PlacementDecision],
+    programs: dict[str, Program],
+    counselors: list[User],
+    by: User,
+    rng: random.Random,
+    today: date,
+) -> None:
+    """An open admission per active patient (from its decision); a completed one for
+    each discharged patient."""
+    admissions = [
+        Admission(
+            patient=patient,
+            program=programs[planned.program],
+            start_date=planned.admitted,
+            primary_counselor=counselors[planned.primary],
+            decision=decision,
+            created_by=by,
+        )
+        for patient, planned, decision in zip(active, planned_patients, decisions, strict=True)
+    ]
+    for n, patient in enumerate(discharged):
+        start = today - timedelta(days=rng.randint(120, 400))
+        admissions.append(
+            Admission(
+                patient=patient,
+                program=programs[rng.choice([Program.Code.OP, Program.Code.IOP])],
+                start_date=start,
+                end_date=start + timedelta(weeks=rng.randint(6, 12)),
+                discharge_reason=Admission.DischargeReason.COMPLETED,
+                primary_counselor=counselors[n % len(counselors)],
+                created_by=by,
+            )
+        )
+    Admission.objects.bulk_create(admissions, batch_size=BATCH)
+
+
+def _enrollments(
+    active: list[Patient], planned_patients: list[PlannedPatient], tracks: list[Track], by: User
+) -> None:
+    TrackEnrollment.objects.bulk_create(
+        TrackEnrollment(
+            track=tracks[planned.track],
+            patient=patient,
+            joined=max(planned.admitted, tracks[planned.track].first_date),
+            created_by=by,
+        )
+        for patient, planned in zip(active, planned_patients, strict=True)
+        if planned.track is not None
+    )
+
+
 def _assessments(active, planned_patients, rng, intake_staff):
     """A signed intake assessment (and the placement decided from it) per active patient."""
-    criteria_keys = [key for key, _ in _criteria()]
-    assessments, substances, decisions = [], [], []
-    for patient, planned in zip(active, planned_patients, strict=True):
-        count, ratings = ASSESSMENT_INPUTS[planned.program]
-        assessed_on = planned.admitted - timedelta(days=rng.randint(1, 10))
-        signed_at = timezone.make_aware(datetime.combine(assessed_on, time(15, 0)))
-        assessment = Assessment(
-            patient=patient,
-            status=Assessment.Status.COMPLETED,
-            assessment_date=assessed_on,
-            referral_source=rng.choice(
-                [
-                    Assessment.ReferralSource.SELF,
-                    Assessment.ReferralSource.FAMILY,
-                    Assessment.ReferralSource.PHYSICIAN,
-                    Assessment.ReferralSource.COURT,
-                ]
-            ),
-            criteria_met=rng.sample(criteria_keys, count),
-            criteria_reviewed=True,
-            created_by=intake_staff[0],
-            completed_at=signed_at,
-            completed_by=intake_staff[0],
-            phq9=rng.randint(3, 14),
-            phq9_item9=0,
-            gad7=rng.randint(2, 12),
-            dast10=rng.randint(3, 7),
-            **ratings,
-            **{
-                f"{key}_note": RATING_NOTES.get(key, "")
-                for key, value in ratings.items()
-                if value >= 2
-            },
-        )
-        view = RecommendationView.from_recommendation(assessment.live_recommendation())
-        assessment.recommended_level = view.level
-        assessment.recommendation = view.snapshot()
-        assessments.append(assessment)
+    criteria_keys = [key for key, _ in placement.CRITERIA]
+    by = intake_staff[0]
+    assessments = [
+        _assessment(patient, planned, rng, criteria_keys, by)
+        for patient, planned in zip(active, planned_patients, strict=True)
+    ]
     Assessment.objects.bulk_create(assessments, batch_size=BATCH)
-    for assessment in assessments:
-        substances.append(
-            Substance(
-                assessment=assessment,
-                substance=rng.choice(
-                    [
-                        Substance.Kind.ALCOHOL,
-                        Substance.Kind.OPIOIDS,
-                        Substance.Kind.METHAMPHETAMINE,
-                        Substance.Kind.CANNABIS,
-                        Substance.Kind.COCAINE,
-                    ]
-                ),
-                is_primary=True,
-                frequency=Substance.Frequency.DAILY,
-                route=Substance.Route.SMOKED,
-                last_use=assessment.assessment_date - timedelta(days=rng.randint(1, 20)),
-            )
-        )
-    Substance.objects.bulk_create(substances, batch_size=BATCH)
-    for assessment, planned in zip(assessments, planned_patients, strict=True):
-        recommended = assessment.recommended_level
-        decisions.append(
-            PlacementDecision(
-                assessment=assessment,
-                patient=assessment.patient,
-                recommended_level=recommended,
-                final_level=planned.program,
-                reason="" if recommended == planned.program else "Clinical judgment at intake.",
-                decided_by=intake_staff[0],
-                decided_at=assessment.completed_at,
-            )
-        )
+    Substance.objects.bulk_create(
+        [_primary_substance(assessment, rng) for assessment in assessments], batch_size=BATCH
+    )
+    decisions = [
+        _decision(assessment, planned, by)
+        for assessment, planned in zip(assessments, planned_patients, strict=True)
+    ]
     PlacementDecision.objects.bulk_create(decisions, batch_size=BATCH)
     return assessments, decisions
 
 
-def _criteria():
-    from intake import placement
+def _assessment(
+    patient: Patient,
+    planned: PlannedPatient,
+    rng: random.Random,
+    criteria_keys: list[str],
+    by: User,
+) -> Assessment:
+    """A completed assessment whose ratings fit the patient's program, with its
+    recommendation computed as the page would."""
+    count, ratings = ASSESSMENT_INPUTS[planned.program]
+    assessed_on = planned.admitted - timedelta(days=rng.randint(1, 10))
+    signed_at = timezone.make_aware(datetime.combine(assessed_on, time(15, 0)))
+    assessment = Assessment(
+        patient=patient,
+        status=Assessment.Status.COMPLETED,
+        assessment_date=assessed_on,
+        referral_source=rng.choice(
+            [
+                Assessment.ReferralSource.SELF,
+                Assessment.ReferralSource.FAMILY,
+                Assessment.ReferralSource.PHYSICIAN,
+                Assessment.ReferralSource.COURT,
+            ]
+        ),
+        criteria_met=rng.sample(criteria_keys, count),
+        criteria_reviewed=True,
+        created_by=by,
+        completed_at=signed_at,
+        completed_by=by,
+        phq9=rng.randint(3, 14),
+        phq9_item9=0,
+        gad7=rng.randint(2, 12),
+        dast10=rng.randint(3, 7),
+        **ratings,
+        **{
+            f"{key}_note": RATING_NOTES.get(key, "") for key, value in ratings.items() if value >= 2
+        },
+    )
+    view = RecommendationView.from_recommendation(assessment.live_recommendation())
+    assessment.recommended_level = view.level
+    assessment.recommendation = view.snapshot()
+    return assessment
 
-    return placement.CRITERIA
+
+def _primary_substance(assessment: Assessment, rng: random.Random) -> Substance:
+    return Substance(
+        assessment=assessment,
+        substance=rng.choice(
+            [
+                Substance.Kind.ALCOHOL,
+                Substance.Kind.OPIOIDS,
+                Substance.Kind.METHAMPHETAMINE,
+                Substance.Kind.CANNABIS,
+                Substance.Kind.COCAINE,
+            ]
+        ),
+        is_primary=True,
+        frequency=Substance.Frequency.DAILY,
+        route=Substance.Route.SMOKED,
+        last_use=assessment.assessment_date - timedelta(days=rng.randint(1, 20)),
+    )
+
+
+def _decision(assessment: Assessment, planned: PlannedPatient, by: User) -> PlacementDecision:
+    """The placement staff decided: the patient's program, with a reason when it differs
+    from the recommendation."""
+    recommended = assessment.recommended_level
+    return PlacementDecision(
+        assessment=assessment,
+        patient=assessment.patient,
+        recommended_level=recommended,
+        final_level=planned.program,
+        reason="" if recommended == planned.program else "Clinical judgment at intake.",
+        decided_by=by,
+        decided_at=assessment.completed_at,
+    )
 
 
 def _inquiries(count: int, fake: Faker, rng: random.Random, now: datetime) -> int:
@@ -695,32 +793,8 @@ def _sessions(
     """The timetable repeated over the window, cancellations and attendance included."""
     rows: list[tuple[Session, list[int], list[int]]] = []
     for week, monday in enumerate(weeks):
-        for planned, track in zip(planned_tracks, tracks, strict=True):
-            for day in planned.weekdays:
-                occurrence = monday + timedelta(days=day)
-                start, end = track.occurrence_times(occurrence)
-                session = Session(
-                    session_type=track.session_type,
-                    track=track,
-                    occurrence_date=occurrence,
-                    start=start,
-                    end=end,
-                    room=track.room,
-                )
-                staff = [planned.lead] + ([planned.co] if planned.co is not None else [])
-                rows.append((session, staff, list(planned.members)))
-        for visit in visits:
-            if visit.parity is not None and week % 2 != visit.parity:
-                continue
-            start = clinictime.local_to_utc(monday + timedelta(days=visit.day), time_of(visit.slot))
-            session = Session(
-                session_type=types[visit.kind],
-                start=start,
-                end=start + timedelta(minutes=visit.minutes),
-                room=rooms[visit.room],
-            )
-            rows.append((session, [visit.staff], [visit.patient]))
-
+        rows += _group_rows(monday, planned_tracks, tracks)
+        rows += _visit_rows(week, monday, visits, rooms, types)
     for session, _, _ in rows:
         if rng.random() < 0.015:
             session.status = Session.Status.CANCELLED
@@ -730,16 +804,16 @@ def _sessions(
     links, attendees = [], []
     for session, staff, members in rows:
         active = session.status == Session.Status.SCHEDULED
-        for person in staff:
-            links.append(
-                SessionCounselor(
-                    session=session,
-                    counselor=counselors[person],
-                    start=session.start,
-                    end=session.end,
-                    active=active,
-                )
+        links += [
+            SessionCounselor(
+                session=session,
+                counselor=counselors[person],
+                start=session.start,
+                end=session.end,
+                active=active,
             )
+            for person in staff
+        ]
         over = active and session.end <= now
         minutes = int((session.end - session.start).total_seconds() // 60)
         for member in members:
@@ -751,17 +825,57 @@ def _sessions(
                 active=active,
             )
             if over:
-                _take_attendance(
-                    attendee,
-                    rng,
-                    planned_patients[member].absence_rate,
-                    minutes,
-                    counselors[staff[0]],
-                )
+                absence = planned_patients[member].absence_rate
+                _take_attendance(attendee, rng, absence, minutes, counselors[staff[0]])
             attendees.append(attendee)
     SessionCounselor.objects.bulk_create(links, batch_size=BATCH)
     Attendee.objects.bulk_create(attendees, batch_size=BATCH)
     return {"sessions": len(rows), "attendees": len(attendees)}
+
+
+def _group_rows(
+    monday: date, planned_tracks: list[PlannedTrack], tracks: list[Track]
+) -> list[tuple[Session, list[int], list[int]]]:
+    """One week's group occurrences, with their staff and members (planned indexes)."""
+    rows = []
+    for planned, track in zip(planned_tracks, tracks, strict=True):
+        for day in planned.weekdays:
+            occurrence = monday + timedelta(days=day)
+            start, end = track.occurrence_times(occurrence)
+            session = Session(
+                session_type=track.session_type,
+                track=track,
+                occurrence_date=occurrence,
+                start=start,
+                end=end,
+                room=track.room,
+            )
+            staff = [planned.lead] + ([planned.co] if planned.co is not None else [])
+            rows.append((session, staff, list(planned.members)))
+    return rows
+
+
+def _visit_rows(
+    week: int,
+    monday: date,
+    visits: list[PlannedVisit],
+    rooms: list[Room],
+    types: dict[str, SessionType],
+) -> list[tuple[Session, list[int], list[int]]]:
+    """One week's individual visits (every-other-week ones on their parity only)."""
+    rows = []
+    for visit in visits:
+        if visit.parity is not None and week % 2 != visit.parity:
+            continue
+        start = clinictime.local_to_utc(monday + timedelta(days=visit.day), time_of(visit.slot))
+        session = Session(
+            session_type=types[visit.kind],
+            start=start,
+            end=start + timedelta(minutes=visit.minutes),
+            room=rooms[visit.room],
+        )
+        rows.append((session, [visit.staff], [visit.patient]))
+    return rows
 
 
 def _take_attendance(

@@ -1,0 +1,53 @@
+"""The intake records: inquiries, patients, consents and disclosures, assessments and
+placement decisions, admissions. Each sub-module holds one sub-domain; this package
+re-exports the public names so `from intake.models import Patient` keeps working."""
+
+from intake.models.admissions import Admission, AdmissionQuerySet
+from intake.models.assessments import (
+    DIMENSION_KEYS,
+    LEVEL_CHOICES,
+    SCREENING_KEYS,
+    Addendum,
+    Assessment,
+    PlacementDecision,
+    RecommendationView,
+    Substance,
+)
+from intake.models.base import InvalidTransition
+from intake.models.consents import Consent, Disclosure, RecordKind
+from intake.models.history import LevelChange, level_history
+from intake.models.inquiries import ContactAttempt, Inquiry, InquiryQuerySet
+from intake.models.patients import (
+    Patient,
+    PatientQuerySet,
+    format_mrn,
+    next_mrn,
+    parse_date_loosely,
+)
+
+__all__ = [
+    "InvalidTransition",
+    "InquiryQuerySet",
+    "Inquiry",
+    "ContactAttempt",
+    "parse_date_loosely",
+    "PatientQuerySet",
+    "Patient",
+    "format_mrn",
+    "next_mrn",
+    "RecordKind",
+    "Consent",
+    "Disclosure",
+    "SCREENING_KEYS",
+    "DIMENSION_KEYS",
+    "Assessment",
+    "RecommendationView",
+    "Substance",
+    "Addendum",
+    "LEVEL_CHOICES",
+    "PlacementDecision",
+    "AdmissionQuerySet",
+    "Admission",
+    "LevelChange",
+    "level_history",
+]

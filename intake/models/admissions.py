@@ -1,0 +1,87 @@
+"""Admissions to a level of care and their discharge."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from intake.models.assessments import PlacementDecision
+from intake.models.base import InvalidTransition
+from intake.models.patients import Patient
+from programs.models import Program
+
+
+class AdmissionQuerySet(models.QuerySet):
+    def current(self, on: date | None = None) -> "AdmissionQuerySet":
+        day = on or timezone.localdate()
+        return self.filter(start_date__lte=day).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gte=day)
+        )
+
+
+class Admission(models.Model):
+    """A patient's placement in a level of care, from a start date, with a primary counselor."""
+
+    class DischargeReason(models.TextChoices):
+        COMPLETED = "completed", "Completed the program"
+        STEPPED_DOWN = "stepped_down", "Stepped down to a less intensive level"
+        STEPPED_UP = "stepped_up", "Stepped up to a more intensive level"
+        AGAINST_ADVICE = "against_advice", "Left against clinical advice"
+        TRANSFERRED = "transferred", "Transferred to another provider"
+        OTHER = "other", "Other"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="admissions")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="admissions")
+    start_date = models.DateField()
+    primary_counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="caseload_admissions"
+    )
+    end_date = models.DateField(null=True, blank=True)
+    discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
+    discharge_note = models.TextField(blank=True)
+    decision = models.ForeignKey(
+        PlacementDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="admissions",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = AdmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="admission_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(end_date__isnull=True),
+                name="one_open_admission_per_patient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.code} from {self.start_date:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+    def discharge(self, *, on: date, reason: str, note: str = "") -> None:
+        if not self.is_open:
+            raise InvalidTransition("This admission has already ended.")
+        if on < self.start_date:
+            raise InvalidTransition("The discharge date can't be before the start date.")
+        self.end_date = on
+        self.discharge_reason = reason
+        self.discharge_note = note
+        self.save(update_fields=["end_date", "discharge_reason", "discharge_note"])

@@ -1,0 +1,48 @@
+"""Creating and changing patient records."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest
+
+from accounts import audit
+from intake.models import (
+    Inquiry,
+    Patient,
+)
+from intake.services.common import _locked, _record
+
+Action = audit.Action
+
+# --- Patients -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_patient(
+    *,
+    patient: Patient,
+    by: User,
+    inquiry: Inquiry | None = None,
+    request: HttpRequest | None = None,
+) -> Patient:
+    """Save a new patient; from an inquiry, convert it in the same transaction."""
+    if inquiry is not None:
+        inquiry = _locked(Inquiry, inquiry.pk)
+        inquiry.mark_converted()  # raises InvalidTransition before anything is saved
+        patient.inquiry = inquiry
+    patient.created_by = by
+    patient.save()
+    _record(request, by, Action.CREATE, obj=patient, patient=patient)
+    return patient
+
+
+@transaction.atomic
+def update_patient(
+    *, patient: Patient, changed: list[str], by: User, request: HttpRequest | None = None
+) -> Patient:
+    patient.save()
+    # field names only: the values are the patient's details
+    detail = "changed: " + ", ".join(changed) if changed else "saved without changes"
+    _record(request, by, Action.CHANGE, obj=patient, patient=patient, detail=detail)
+    return patient

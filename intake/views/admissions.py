@@ -1,0 +1,179 @@
+"""Placement decisions, admissions, discharges and level changes."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts import audit
+from intake import forms, services
+from intake.models import (
+    InvalidTransition,
+    Patient,
+    PlacementDecision,
+)
+from intake.views.common import (
+    Action,
+    _get_admission,
+    _get_assessment_for_user,
+    _get_patient_for_user,
+    intake_only,
+)
+from programs.models import Program
+
+# --- Decision and admission -------------------------------------------------------------------
+
+
+@intake_only
+def decide_placement(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, uuid)
+    if not assessment.is_locked:
+        messages.error(request, "Complete and sign the assessment before deciding the level.")
+        return redirect(assessment)
+    if PlacementDecision.objects.filter(assessment=assessment).exists():
+        messages.info(request, "The level for this assessment has already been decided.")
+        return redirect(assessment)
+    form = forms.PlacementDecisionForm(
+        request.POST or None, recommended_level=assessment.recommended_level
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.decide_placement(
+                assessment=assessment,
+                final_level=form.cleaned_data["final_level"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                request=request,
+            )
+        except InvalidTransition as exc:
+            messages.error(request, str(exc))
+            return redirect(assessment)
+        messages.success(request, f"Level of care decided: {decision.final_level_label}.")
+        if decision.is_program and assessment.patient.open_admission() is None:
+            return redirect("intake:admit-patient", uuid=assessment.patient.uuid)
+        return redirect(assessment.patient)
+    audit.record(
+        request, Action.VIEW, obj=assessment, patient=assessment.patient, detail="decision"
+    )
+    return render(
+        request,
+        "intake/decision_form.html",
+        {
+            "form": form,
+            "assessment": assessment,
+            "patient": assessment.patient,
+            "recommendation": assessment.recommendation_view(),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _latest_decision(patient: Patient) -> PlacementDecision | None:
+    return (
+        PlacementDecision.objects.filter(patient=patient)
+        .select_related("assessment")
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+@intake_only
+def admit_patient(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    patient = _get_patient_for_user(request, uuid)
+    decision = _latest_decision(patient)
+    if decision is None or not decision.is_program:
+        messages.error(request, "Decide a level of care on a completed assessment first.")
+        return redirect(patient)
+    if patient.open_admission() is not None:
+        messages.error(request, "This patient is already admitted; change level or discharge.")
+        return redirect(patient)
+    initial = {"program": _program_for(decision.final_level)}
+    form = forms.AdmissionForm(request.POST or None, patient=patient, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            admission = services.admit_patient(
+                patient=patient,
+                decision=decision,
+                by=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except InvalidTransition as exc:
+            messages.error(request, str(exc))
+            return redirect(patient)
+        messages.success(request, f"Admitted to {admission.program.name}.")
+        return redirect(patient)
+    audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="admission form")
+    return render(
+        request,
+        "intake/admission_form.html",
+        {"form": form, "patient": patient, "decision": decision},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _program_for(level_code: str) -> Program | None:
+    return Program.objects.filter(code=level_code).first()
+
+
+@intake_only
+def discharge_patient(request: HttpRequest, uuid: UUID, admission_id: int) -> HttpResponse:
+    patient = _get_patient_for_user(request, uuid)
+    admission = _get_admission(patient, admission_id)
+    if not admission.is_open:
+        messages.error(request, "This admission has already ended.")
+        return redirect(patient)
+    form = forms.DischargeForm(request.POST or None, admission=admission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.discharge_patient(
+                admission=admission,
+                on=form.cleaned_data["end_date"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                request=request,
+            )
+        except InvalidTransition as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Patient discharged.")
+        return redirect(patient)
+    audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="discharge form")
+    return render(
+        request,
+        "intake/discharge_form.html",
+        {"form": form, "patient": patient, "admission": admission},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@intake_only
+def change_level(request: HttpRequest, uuid: UUID, admission_id: int) -> HttpResponse:
+    patient = _get_patient_for_user(request, uuid)
+    admission = _get_admission(patient, admission_id)
+    if not admission.is_open:
+        messages.error(request, "This admission has already ended.")
+        return redirect(patient)
+    form = forms.ChangeLevelForm(request.POST or None, admission=admission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.change_level(
+                admission=admission, by=request.user, request=request, **form.cleaned_data
+            )
+        except InvalidTransition as exc:
+            messages.error(request, str(exc))
+        else:
+            direction = "down" if new.program.intensity < admission.program.intensity else "up"
+            messages.success(request, f"Stepped {direction} to {new.program.name}.")
+        return redirect(patient)
+    audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="change level")
+    return render(
+        request,
+        "intake/change_level_form.html",
+        {"form": form, "patient": patient, "admission": admission},
+        status=400 if form.is_bound else 200,
+    )

@@ -1,0 +1,66 @@
+"""What every intake page shares: role checks, one access helper per object kind, paging."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+
+from accounts import audit
+from accounts.decorators import role_required
+from accounts.roles import DIRECTOR, INTAKE
+from intake.access import get_patient_for_user, patients_visible_to
+from intake.models import (
+    Admission,
+    Assessment,
+    Inquiry,
+    Patient,
+)
+
+PAGE_SIZE = 25
+intake_only = role_required(INTAKE, DIRECTOR)
+Action = audit.Action
+
+
+# --- Access helpers (one per object kind) ------------------------------------------------
+
+
+def _get_inquiry(public_id: UUID) -> Inquiry:
+    return get_object_or_404(Inquiry.objects.select_related("program"), public_id=public_id)
+
+
+def _get_patient_for_user(request: HttpRequest, patient_uuid: UUID) -> Patient:
+    return get_patient_for_user(request.user, patient_uuid)
+
+
+def _get_assessment_for_user(request: HttpRequest, assessment_uuid: UUID) -> Assessment:
+    visible = patients_visible_to(request.user)
+    try:
+        return Assessment.objects.select_related("patient", "completed_by", "created_by").get(
+            uuid=assessment_uuid, patient__in=visible
+        )
+    except Assessment.DoesNotExist as exc:
+        raise Http404("No such assessment.") from exc
+
+
+def _get_admission(patient: Patient, pk: int) -> Admission:
+    return get_object_or_404(
+        Admission.objects.select_related("program", "primary_counselor"), patient=patient, pk=pk
+    )
+
+
+def _page(qs: QuerySet, number: int | str | None) -> Page:
+    return Paginator(qs, PAGE_SIZE).get_page(number)
+
+
+# --- Inquiries ----------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(reverse("intake:inquiry-list"))
