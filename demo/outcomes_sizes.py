@@ -56,6 +56,45 @@ def _measurement(patient_id: int, kind: str, day: date, answers: dict, by: User)
     )
 
 
+def _patient_rows(
+    rng: random.Random, patient_id: int, begin: date, code: str, today: date, by: User
+) -> tuple[list[Measurement], list[ScreenOrder]]:
+    """One patient's weekly measures and random screens from `begin` to today."""
+    trouble = rng.choice((0.1, 0.2, 0.3, 0.6))
+    measurements = [
+        _measurement(patient_id, scales.BAM_30, begin, _bam(rng, scales.BAM_30, trouble), by)
+    ]
+    orders: list[ScreenOrder] = []
+    for week in range(1, WEEKS + 1):
+        day = begin + timedelta(weeks=week)
+        if day > today:
+            break
+        if code in ("IOP", "PHP"):
+            answers = _bam(rng, scales.BAM_7, trouble)
+            measurements.append(_measurement(patient_id, scales.BAM_7, day, answers, by))
+        if week % 4 == 0:
+            for kind in (scales.PHQ9, scales.GAD7):
+                answers = _scale_answers(rng, kind, trouble)
+                measurements.append(_measurement(patient_id, kind, day, answers, by))
+        monday = clinictime.monday_of(day)
+        due = monday + timedelta(rng.randrange(5))
+        if due < today:
+            orders.append(
+                ScreenOrder(
+                    patient_id=patient_id,
+                    reason=ScreenOrder.Reason.RANDOM,
+                    due_on=due,
+                    week_of=monday,
+                    panel=PANEL,
+                    collected_at=clinictime.local_to_utc(due, time(10, 0)),
+                    collected_by=by,
+                    results_at=clinictime.local_to_utc(due, time(16, 0)),
+                    results_by=by,
+                )
+            )
+    return measurements, orders
+
+
 @transaction.atomic
 def seed_outcomes_at_scale(*, today: date | None = None) -> dict[str, int]:
     """Measures and screens for patients in care who have none yet."""
@@ -75,42 +114,9 @@ def seed_outcomes_at_scale(*, today: date | None = None) -> dict[str, int]:
     orders: list[ScreenOrder] = []
     first = clinictime.monday_of(today) - timedelta(weeks=WEEKS)
     for patient_id, start, code in admissions:
-        trouble = rng.choice((0.1, 0.2, 0.3, 0.6))
-        begin = max(start, first)
-        measurements.append(
-            _measurement(patient_id, scales.BAM_30, begin, _bam(rng, scales.BAM_30, trouble), by)
-        )
-        for week in range(1, WEEKS + 1):
-            day = begin + timedelta(weeks=week)
-            if day > today:
-                break
-            if code in ("IOP", "PHP"):
-                measurements.append(
-                    _measurement(
-                        patient_id, scales.BAM_7, day, _bam(rng, scales.BAM_7, trouble), by
-                    )
-                )
-            if week % 4 == 0:
-                for kind in (scales.PHQ9, scales.GAD7):
-                    measurements.append(
-                        _measurement(patient_id, kind, day, _scale_answers(rng, kind, trouble), by)
-                    )
-            monday = clinictime.monday_of(day)
-            due = monday + timedelta(rng.randrange(5))
-            if due < today:
-                orders.append(
-                    ScreenOrder(
-                        patient_id=patient_id,
-                        reason=ScreenOrder.Reason.RANDOM,
-                        due_on=due,
-                        week_of=monday,
-                        panel=PANEL,
-                        collected_at=clinictime.local_to_utc(due, time(10, 0)),
-                        collected_by=by,
-                        results_at=clinictime.local_to_utc(due, time(16, 0)),
-                        results_by=by,
-                    )
-                )
+        found, screens = _patient_rows(rng, patient_id, max(start, first), code, today, by)
+        measurements += found
+        orders += screens
     Measurement.objects.bulk_create(measurements, batch_size=BATCH, ignore_conflicts=True)
     ScreenOrder.objects.bulk_create(orders, batch_size=BATCH, ignore_conflicts=True)
     saved = ScreenOrder.objects.filter(
