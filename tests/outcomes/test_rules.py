@@ -9,6 +9,7 @@ from django.urls import reverse
 from outcomes import draw, scales, services
 from outcomes.models import Measurement, ScreenOrder
 from outcomes.suppression import HIDDEN_TEXT, protect
+from scheduling import clinictime
 from tests.outcomes.test_scales import bam_answers
 
 MONDAY = date(2026, 3, 2)
@@ -108,3 +109,20 @@ def test_the_dashboard_query_count_is_fixed(
     AdmissionFactory.create_batch(12, primary_counselor=counselor)
     with django_assert_max_num_queries(len(few)):
         director_client.get(reverse("outcomes:dashboard"))
+
+
+def test_the_draw_command_orders_one_screen_on_a_session_day(patient, counselor):
+    from django.core.management import call_command
+
+    from tests.factories import RoomFactory
+    from tests.scheduling.conftest import book
+
+    monday = clinictime.monday_of(clinictime.today()) + timedelta(days=7)  # bookable days
+    room = RoomFactory(name="Room 9")
+    for offset in (1, 3):
+        book(patient, counselor, room, monday + timedelta(offset), "10:00")
+    call_command("draw_screens", "--week-of", monday.isoformat())
+    call_command("draw_screens", "--week-of", monday.isoformat())
+    order = ScreenOrder.objects.get(reason="random")
+    assert order.due_on in {monday + timedelta(1), monday + timedelta(3)}
+    assert order.week_of == monday
