@@ -201,6 +201,7 @@ class CaseloadRow:
     week: WeekHours
     week_is_over: bool = False
     exceptions: list = field(default_factory=list)  # TrackEnrollments outside their care
+    extras: list = field(default_factory=list)  # one list of texts per scheduling.hooks column
 
     @property
     def patient(self):
