@@ -201,6 +201,7 @@ class CaseloadRow:
     week: WeekHours
     week_is_over: bool = False
     exceptions: list = field(default_factory=list)  # TrackEnrollments outside their care
+    extras: list = field(default_factory=list)  # one list of texts per scheduling.hooks column
 
     @property
     def patient(self):
@@ -301,13 +302,13 @@ def patient_weeks(
         attendees = attendees.filter(start__gte=clinictime.local_midnight(start))
     if end is not None:
         attendees = attendees.filter(start__lt=clinictime.local_midnight(end + timedelta(days=1)))
-    attendees = list(
+    history = list(
         attendees.select_related(
             "session__session_type", "session__track", "session__room"
         ).order_by("-start", "-pk")
     )
     weeks: dict[date, list[Attendee]] = defaultdict(list)
-    for attendee in attendees:
+    for attendee in history:
         weeks[clinictime.monday_of(clinictime.local(attendee.start).date())].append(attendee)
     rules = _track_rules([program.pk]) if weeks and program else []
     result = []

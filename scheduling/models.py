@@ -295,7 +295,7 @@ class Session(models.Model):
     start = models.DateTimeField(db_index=True)
     end = models.DateTimeField()
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="sessions")
-    counselors = models.ManyToManyField(
+    counselors: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="SessionCounselor", related_name="sessions"
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
@@ -350,7 +350,7 @@ class Session(models.Model):
 
     @property
     def title(self) -> str:
-        if self.track_id:
+        if self.track is not None:
             return f"{self.track.name}: {self.session_type.name}"
         return self.session_type.name
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Model, OuterRef
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -123,7 +124,7 @@ def find_clashes(
             SessionCounselor.objects.filter(
                 active=True, counselor_id__in=counselor_ids, start__lt=end, end__gt=start
             )
-            .exclude(session_id=exclude_session_id)
+            .exclude(_same_session(exclude_session_id))
             .select_related("counselor", "session__session_type", "session__track", "session__room")
             .order_by("start")
         )
@@ -136,7 +137,7 @@ def find_clashes(
             Attendee.objects.filter(
                 active=True, patient_id__in=patient_ids, start__lt=end, end__gt=start
             )
-            .exclude(session_id=exclude_session_id)
+            .exclude(_same_session(exclude_session_id))
             .select_related("session__session_type", "session__track", "session__room")
             .order_by("start")
         )
@@ -144,6 +145,11 @@ def find_clashes(
             who = "The patient is" if len(patient_ids) == 1 else "A patient in this group is"
             messages.append(f"{who} already in {row.session.describe()}.")
     return messages
+
+
+def _same_session(pk: int | None) -> Q:
+    """Rows of session `pk` (none when `pk` is None): a session never clashes with itself."""
+    return Q(session_id=pk) if pk is not None else Q(pk__in=[])
 
 
 def _exclusion_constraint(exc: IntegrityError) -> str | None:
@@ -154,7 +160,7 @@ def _exclusion_constraint(exc: IntegrityError) -> str | None:
     return getattr(diag, "constraint_name", None) or "exclusion"
 
 
-def _conflict(exc: IntegrityError, **clash_args) -> BookingConflict:
+def _conflict(exc: IntegrityError, **clash_args: Any) -> BookingConflict:
     """The BookingConflict for an exclusion violation; anything else is re-raised."""
     if _exclusion_constraint(exc) is None:
         raise exc
@@ -451,13 +457,14 @@ def _add_attendees(session: Session, patient_ids: Iterable[int], result: SeriesR
         except IntegrityError as exc:
             if _exclusion_constraint(exc) is None:
                 raise
+            day = clinictime.day_display(clinictime.local(session.start).date())
             result.problems.append(
-                f"{session.title} on {clinictime.day_display(session.occurrence_date)}: a patient "
-                "enrolled in the group is booked elsewhere at that time and was not added."
+                f"{session.title} on {day}: a patient enrolled in the group is booked"
+                " elsewhere at that time and was not added."
             )
 
 
-def untouched_future_sessions(track: Track, now: datetime):
+def untouched_future_sessions(track: Track, now: datetime) -> QuerySet[Session]:
     """The track's sessions still following its rule: not moved, edited, cancelled or
     attended, and not yet started."""
     marked = Attendee.objects.filter(session_id=OuterRef("pk")).exclude(attendance="")
@@ -489,7 +496,9 @@ def update_track_pattern(*, track: Track, now: datetime | None = None) -> Series
         )
         counselor_ids = track.counselor_ids()
         for session in untouched_future_sessions(track, now).order_by("start"):
-            if not track.runs_on(session.occurrence_date):
+            day = session.occurrence_date
+            assert day is not None  # every session of a track has its occurrence date
+            if not track.runs_on(day):
                 # nobody attended it yet: its planned attendees and counselors go with it,
                 # deliberately (the keys PROTECT, so no cascade can do this by accident)
                 session.attendees.all().delete()
@@ -497,7 +506,7 @@ def update_track_pattern(*, track: Track, now: datetime | None = None) -> Series
                 session.delete()
                 result.removed += 1
                 continue
-            start, end = track.occurrence_times(session.occurrence_date)
+            start, end = track.occurrence_times(day)
             try:
                 with transaction.atomic():
                     session.start, session.end = start, end

@@ -14,7 +14,7 @@ from accounts.audit import Action
 from accounts.decorators import role_required
 from accounts.roles import COUNSELOR, DIRECTOR, roles_of
 from intake.access import patients_visible_to
-from scheduling import clinictime, services
+from scheduling import clinictime, services, session_actions
 from scheduling.access import (
     can_change_session,
     can_take_attendance,
@@ -112,6 +112,7 @@ def _render_session(
             ],
             "week_url": reverse("scheduling:week")
             + week_query(clinictime.local(session.start).date()),
+            "actions": session_actions.actions_for(request, session, attendees),
         },
         status=status,
     )

@@ -74,12 +74,12 @@ def test_capacity_is_enforced_on_every_day(track):
     enroll_patient(track=track, patient=a, joined=MARCH_2, left=date(2026, 3, 16), today=MARCH_2)
     enroll_patient(track=track, patient=b, joined=date(2026, 3, 9), today=MARCH_2)
     # from 4 March c fits until b joins on the 9th, and again once a has left on the 16th
-    with pytest.raises(EnrollmentError, match=r"full on Mon 9 Mar 2026 \(2 of 2 places taken\)"):
+    with pytest.raises(EnrollmentError, match=r"full on Mon, Mar 9, 2026 \(2 of 2 places taken\)"):
         enroll_patient(track=track, patient=c, joined=date(2026, 3, 4), today=MARCH_2)
     enroll_patient(
         track=track, patient=c, joined=date(2026, 3, 4), left=date(2026, 3, 9), today=MARCH_2
     )
-    with pytest.raises(EnrollmentError, match="full on Wed 4 Mar 2026"):
+    with pytest.raises(EnrollmentError, match="full on Wed, Mar 4, 2026"):
         enroll_patient(
             track=track, patient=d, joined=MARCH_2, left=date(2026, 3, 20), today=MARCH_2
         )

@@ -85,8 +85,8 @@ def test_a_clash_names_the_session_in_the_way_and_keeps_the_input(
     html = response.content.decode()
     assert response.status_code == 200
     assert (
-        "Counseling Room 1 is already booked for Individual counseling, Tue 1 Dec 2026, 10:00–11:00"
-        in html
+        "Counseling Room 1 is already booked for Individual counseling, "
+        "Tue, Dec 1, 2026, 10:00 AM – 11:00 AM" in html
     )
     assert 'value="10:30"' in html
     assert Session.objects.count() == 1

@@ -152,5 +152,8 @@ def test_a_clashing_occurrence_is_skipped_and_reported(track, counselor, patient
     result = generate_track_sessions(track=track, start=MARCH_2, end=date(2026, 3, 7))
     assert result.created == 2
     assert len(result.problems) == 1
-    assert "is already in Individual counseling, Wed 4 Mar 2026, 11:00–11:50" in result.problems[0]
+    assert (
+        "is already in Individual counseling, Wed, Mar 4, 2026, 11:00 AM – 11:50 AM"
+        in result.problems[0]
+    )
     assert not Session.objects.filter(track=track, occurrence_date=date(2026, 3, 4)).exists()

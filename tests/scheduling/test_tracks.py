@@ -17,7 +17,7 @@ TRACKS = reverse("scheduling:track-list")
 def test_every_staff_role_sees_the_groups(intake_client, counselor_client, director_client, track):
     for client in (intake_client, counselor_client, director_client):
         html = client.get(TRACKS).content.decode()
-        assert "IOP Morning" in html and "Mon, Wed, Fri, 09:00–12:00" in html
+        assert "IOP Morning" in html and "Mon, Wed, Fri, 9:00 AM – 12:00 PM" in html
 
 
 def test_only_directors_may_change_groups(intake_client, counselor_client, track):
