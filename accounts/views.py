@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts import audit_csv, lockouts, sessions, two_factor
+from accounts import audit_csv, lockouts, sessions, throttle, two_factor
 from accounts import home as home_panels
 from accounts.audit import record
 from accounts.decorators import role_required
@@ -49,12 +49,13 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     """django-axes' answer to a locked-out sign-in: the login page, saying what to do."""
     cool_off = get_cool_off(request)
     minutes = round(cool_off.total_seconds() / 60) if cool_off else None
-    return render(
+    response = render(
         request,
         "registration/login.html",
         {"form": AuthenticationForm(request), "locked_out": True, "lockout_minutes": minutes},
-        status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+    # each attempt during a lockout restarts it: the whole cool-off is what is left
+    return throttle.too_many(response, cool_off.total_seconds() if cool_off else 60)
 
 
 @require_POST
@@ -171,6 +172,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@throttle.two_factor_refusal_is_429
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in, for users with an authenticator."""
     user = request.user

@@ -83,7 +83,7 @@ def test_cancelled_sessions_do_not_count(track, patient, counselor):
     from scheduling.services import cancel_session
 
     session = group_session(track, MONDAY, [patient])
-    cancel_session(session=session, reason="Snow day", by=counselor)
+    cancel_session(session=session, reason="Snow day, the clinic is closed", by=counselor)
     (load,) = hours.caseloads(counselors=[counselor], monday=MONDAY, today=MONDAY)
     assert load.rows[0].week.scheduled_hours == 0
 

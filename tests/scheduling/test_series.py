@@ -90,7 +90,7 @@ def test_changing_the_pattern_changes_only_future_untouched_sessions(track, coun
     save_session_notes(
         session=edited, notes="Guest speaker from a local recovery group.", by=counselor
     )
-    cancel_session(session=cancelled, reason="Holiday", by=counselor)
+    cancel_session(session=cancelled, reason="Holiday: the clinic is closed", by=counselor)
 
     # from Thursday 12 March: Tuesdays and Thursdays at 10:00, 2 hours, in another room
     now = datetime(2026, 3, 12, 8, 0, tzinfo=UTC)  # 01:00 on Thursday 12 March locally
