@@ -70,7 +70,7 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
     def _sign_out(self, request: HttpRequest, reason: str, message: str) -> HttpResponse:
-        request.iop_logout_reason = reason
+        setattr(request, "iop_logout_reason", reason)  # noqa: B010 (read by accounts.signals)
         logout(request)
         messages.info(request, message)
         if request.headers.get("X-Requested-With") == "fetch":
@@ -91,9 +91,11 @@ class TwoFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return None
         match = request.resolver_match
+        if match is None:
+            return None
         if match.view_name in TWO_FACTOR_EXEMPT or match.namespace in PUBLIC_NAMESPACES:
             return None
         step = two_factor.pending_step(request)

@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, roles_of
+from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, Viewer, roles_of
 from intake.models import Admission, Patient
 
 # user -> a queryset of patient ids that user may see for the contributing app's reason
@@ -62,7 +62,7 @@ def caseload_patient_ids(user) -> QuerySet:
     ).values("patient_id")
 
 
-def patients_visible_to(user) -> QuerySet[Patient]:
+def patients_visible_to(user: Viewer) -> QuerySet[Patient]:
     roles = roles_of(user)
     if INTAKE in roles or DIRECTOR in roles:
         return Patient.objects.all()
@@ -74,7 +74,7 @@ def patients_visible_to(user) -> QuerySet[Patient]:
     return Patient.objects.none()
 
 
-def get_patient_for_user(user, patient_uuid: UUID | str) -> Patient:
+def get_patient_for_user(user: Viewer, patient_uuid: UUID | str) -> Patient:
     try:
         return patients_visible_to(user).get(uuid=patient_uuid)
     except (Patient.DoesNotExist, ValueError) as exc:

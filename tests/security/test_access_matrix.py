@@ -171,6 +171,23 @@ class World:
         return enrollment
 
     @cached_property
+    def progress_note(self):
+        from notes.models import ProgressNote, SessionNote
+
+        attendee = self.session.attendees.get()
+        session_note = SessionNote.objects.create(
+            session=self.session, author=self.counselor, note_format="DAP"
+        )
+        return ProgressNote.objects.create(
+            session_note=session_note,
+            attendee=attendee,
+            patient=attendee.patient,
+            note_format="DAP",
+            due_on=self.session.start.date(),
+            author=self.counselor,
+        )
+
+    @cached_property
     def calendar_token(self):
         from scheduling.models import CalendarFeed
 
@@ -217,7 +234,17 @@ SAMPLES = {
     "scheduling:track-edit": lambda w: {"pk": w.track.pk},
     "scheduling:enroll": lambda w: {"pk": w.track.pk},
     "scheduling:end-enrollment": lambda w: {"pk": w.track.pk, "enrollment_pk": w.enrollment.pk},
+    "scheduling:cancel-series": lambda w: {"pk": w.track.pk},
     "scheduling:ical-feed": lambda w: {"token": w.calendar_token},
+    "notes:session-note": lambda w: {"pk": w.session.pk},
+    "notes:save-shared-part": lambda w: {"pk": w.session.pk},
+    "notes:save-part": lambda w: {"pk": w.session.pk, "attendee_pk": w.session.attendees.get().pk},
+    "notes:sign-all": lambda w: {"pk": w.session.pk},
+    "notes:note-detail": lambda w: {"pk": w.progress_note.pk},
+    "notes:add-addendum": lambda w: {"pk": w.progress_note.pk},
+    "notes:cosign-note": lambda w: {"pk": w.progress_note.pk},
+    "notes:patient-notes": lambda w: {"uuid": w.patient.uuid},
+    "notes:counseling-notes": lambda w: {"uuid": w.patient.uuid},
 }
 # The admin row is checked on these pages.
 ADMIN_URLS = ("admin:index", "admin:accounts_auditevent_changelist", "admin:auth_user_changelist")
