@@ -129,6 +129,7 @@ class CaseloadRow:
     admission: Admission
     week: WeekHours
     week_is_over: bool = False
+    extras: list = field(default_factory=list)  # one list of texts per scheduling.hooks column
 
     @property
     def patient(self):

@@ -20,7 +20,7 @@ from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, roles_of
 from intake.access import get_patient_for_user, patients_visible_to
 from intake.models import Patient
 from programs.models import Program
-from scheduling import clinictime, hours, ical, records, services
+from scheduling import clinictime, hooks, hours, ical, records, services
 from scheduling.access import (
     can_change_session,
     can_take_attendance,
@@ -401,6 +401,16 @@ def book_individual(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- hours
 
 
+def _caseload_columns(loads: list[hours.CounselorCaseload]) -> list:
+    """What other apps add to each caseload row (scheduling.hooks), set on the rows."""
+    ids = [row.admission.patient_id for load in loads for row in load.rows]
+    columns = hooks.caseload_columns(ids) if ids else []
+    for load in loads:
+        for row in load.rows:
+            row.extras = [values.get(row.admission.patient_id, []) for _, values in columns]
+    return columns
+
+
 @role_required(*STAFF)
 def caseload(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -417,6 +427,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     else:
         shown = [user]
     loads = hours.caseloads(counselors=shown, monday=monday, today=today)
+    columns = _caseload_columns(loads)
     record_for_patients(
         request,
         Action.VIEW,
@@ -430,6 +441,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "scheduling/caseload.html",
         {
             "loads": loads,
+            "columns": [title for title, _ in columns],
             "choices": choices,
             "selected": selected,
             "monday": monday,
