@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from demo.intake import ensure_demo_intake
 from demo.schedule import ensure_demo_schedule
+from demo.treatment import ensure_demo_treatment
 from demo.users import DEMO_PASSWORD, DEMO_TOTP_BASE32, DEMO_USERS, ensure_demo_users
 
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             f"Schedule: {schedule.tracks} new groups, {schedule.enrollments} enrollments, "
             f"{schedule.sessions} new sessions, {schedule.marked} attendance marks"
         )
+        plans = ensure_demo_treatment()
+        self.stdout.write(f"Treatment: diagnoses and plans for {plans} new patients")
 
         if options["size"] != "small":
             from demo.sizes import seed_size  # factory-boy and Faker: development-only
