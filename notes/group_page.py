@@ -55,10 +55,12 @@ class GroupPage:
         return [name.capitalize() for name in FORMAT_FIELDS[self.note_format]]
 
 
-def _initial(note: ProgressNote | None) -> dict[str, str]:
+def _initial(note: ProgressNote | None) -> dict:
     if note is None:
         return {}
-    return {name: getattr(note, name) for name in note.fields}
+    initial: dict = {name: getattr(note, name) for name in note.fields}
+    initial["objectives"] = [o.pk for o in note.objectives.all()]
+    return initial
 
 
 def build_group_page(
@@ -73,9 +75,9 @@ def build_group_page(
     note_format = session_note.note_format if session_note else clinic_note_format()
     notes = {
         n.attendee_id: n
-        for n in ProgressNote.objects.filter(attendee__in=attendees).select_related(
-            "signed_by", "cosigned_by"
-        )
+        for n in ProgressNote.objects.filter(attendee__in=attendees)
+        .select_related("signed_by", "cosigned_by")
+        .prefetch_related("objectives")
     }
     drafts = [n for n in notes.values() if not n.is_signed and n.text]
     matches = services.near_duplicates(drafts)
@@ -95,6 +97,7 @@ def build_group_page(
                 prefix=f"p{attendee.pk}",
                 note_format=note.note_format if note else note_format,
                 patient_name=attendee.patient.display_name,
+                objectives=objectives.get(attendee.patient_id, []),
             )
         rows.append(
             Row(
