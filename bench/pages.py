@@ -244,6 +244,21 @@ def page_group_note() -> Request:
 
 ATTENDED = ("present", "late", "left_early")
 
+
+def page_dashboard() -> Request:
+    return Request(url=_url(("outcomes:dashboard",)), user=_staff(DIRECTOR))
+
+
+def page_patient_progress() -> Request:
+    measurement = _model("outcomes.Measurement").objects.order_by("-taken_on", "pk").first()
+    if measurement is None:
+        raise Missing("no progress measures seeded")
+    return Request(
+        url=_url(("outcomes:patient-progress",), uuid=measurement.patient.uuid),
+        user=_staff(DIRECTOR),
+    )
+
+
 PAGES: list[tuple[str, Callable[[], Request]]] = [
     ("home", page_home),
     ("program detail", page_program_detail),
@@ -257,6 +272,8 @@ PAGES: list[tuple[str, Callable[[], Request]]] = [
     ("caseload + weekly hours", page_caseload),
     ("iCal feed", page_ical),
     ("group note (12 patients)", page_group_note),
+    ("director's dashboard", page_dashboard),
+    ("patient progress", page_patient_progress),
 ]
 FLOOR = ("floor: /healthz", page_floor)
 

@@ -613,6 +613,34 @@ class World:
         (note,) = notes_services.sign_notes(notes=[note], by=self.counselor)
         return note
 
+    def _screen(self, *, collected: bool):
+        from outcomes import services as outcomes_services
+
+        order = outcomes_services.order_screen(
+            patient=self.patient,
+            reason="ad_hoc",
+            due_on=self.today,
+            specimen="urine",
+            observed=True,
+            panel=["buprenorphine", "cocaine"],
+            by=self.counselor,
+        )
+        if collected:
+            outcomes_services.record_collection(
+                order=order, collected_at=timezone.now(), refused=False, by=self.counselor
+            )
+        return order
+
+    @cached_property
+    def screen(self):
+        """A drug screen ordered for `patient`, not collected yet."""
+        return self._screen(collected=False)
+
+    @cached_property
+    def collected_screen(self):
+        """A drug screen of `patient` collected, waiting for its results."""
+        return self._screen(collected=True)
+
 
 def one(**values) -> Payload:
     return {
