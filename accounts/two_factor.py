@@ -7,6 +7,7 @@ device must enter a code after the password in every new session
 
 from __future__ import annotations
 
+import math
 import secrets
 from base64 import b32encode
 from binascii import unhexlify
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django_otp import devices_for_user, user_has_device
 from django_otp.models import Device
@@ -46,15 +48,18 @@ def pending_step(request: HttpRequest) -> str:
     """
     step = request.session.get(sessions.TWO_FACTOR_STEP)
     if step is None:
-        user = request.user
-        if user_has_device(user):
-            step = VERIFY
-        elif is_required_for(user):
-            step = ENROL
-        else:
-            step = ""
+        step = step_for(request.user)
         request.session[sessions.TWO_FACTOR_STEP] = step
     return step
+
+
+def step_for(user: Viewer) -> str:
+    """What `user` must do after the password: VERIFY, ENROL or "" (nothing)."""
+    if user_has_device(user):
+        return VERIFY
+    if is_required_for(user):
+        return ENROL
+    return ""
 
 
 def set_pending_step(request: HttpRequest, step: str) -> None:
@@ -165,11 +170,36 @@ def verify_code(*, user: Viewer, code: str) -> Device | None:
     code = normalise_code(code)
     if not code:
         return None
-    want = TOTPDevice if (code.isascii() and code.isdigit() and len(code) == 6) else StaticDevice
+    want = _device_kind(code)
     for device in devices_for_user(user, confirmed=True, for_verify=True):
         if isinstance(device, want) and device.verify_token(code):
             return device
     return None
+
+
+def _device_kind(code: str) -> type[Device]:
+    """Six digits are an authenticator code; anything else a backup code."""
+    return TOTPDevice if (code.isascii() and code.isdigit() and len(code) == 6) else StaticDevice
+
+
+def wait_seconds(*, user: Viewer, code: str) -> int:
+    """Seconds before `code` can be checked at all (0: now).
+
+    After a wrong code django-otp makes the device wait (1, 2, 4, 8... seconds times the
+    throttle factor) and, until then, refuses even the right code without checking it.
+    """
+    want = _device_kind(normalise_code(code))
+    waits = []
+    for device in devices_for_user(user, confirmed=True):
+        if not isinstance(device, want):
+            continue
+        allowed, data = device.verify_is_allowed()
+        if allowed:
+            return 0
+        until = (data or {}).get("locked_until")
+        left = (until - timezone.now()).total_seconds() if until else 1
+        waits.append(max(1, math.ceil(left)))
+    return min(waits, default=0)
 
 
 def has_authenticator(user: Viewer) -> bool:

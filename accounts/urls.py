@@ -54,6 +54,7 @@ urlpatterns = [
     ),
     path("two-factor/turn-off/", views.two_factor_disable, name="two-factor-disable"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("audit/export/", views.audit_log_export, name="audit-log-export"),
     path("locked-accounts/", views.lockout_list, name="lockout-list"),
     path("locked-accounts/unlock/", views.unlock_account, name="unlock-account"),
 ]

@@ -131,6 +131,9 @@ DEMO_PATIENTS = (
                 "alcohol", 7, {"audit": 21}),
     DemoPatient("Luis", "Serrano", date(1984, 10, 3), "male", "counselor2", 4, (2, 0, 1, 1, 1, 1),
                 "opioids", 23, {"cows": 9}),
+    # an adolescent (16): the caseload judges their weeks against IOP's adolescent range
+    DemoPatient("Tobias", "Lindqvist", date(2010, 5, 9), "male", "counselor", 4, (0, 0, 1, 1, 2, 1),
+                "cannabis", 16, {"dast10": 4}, referral=Assessment.ReferralSource.FAMILY),
 )  # fmt: skip
 
 # one patient mid-assessment: a draft to resume

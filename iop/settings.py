@@ -108,6 +108,9 @@ INSTALLED_APPS = [
     "programs",
     "intake",
     "scheduling",
+    "treatment",
+    "notes",
+    "outcomes",
     # demo and benchmark data (`seed_demo`, `demo_code`): above every app, imported by none
     "demo",
 ]
@@ -128,6 +131,8 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # an empty 405 (require_POST) gets the site's error page
+    "accounts.errors.MethodNotAllowedPageMiddleware",
     # last, as django-axes asks: turns a locked-out sign-in into the lockout page
     "axes.middleware.AxesMiddleware",
 ]
@@ -199,8 +204,16 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"
+
+# Session notes: DAP (data, assessment, plan) or BIRP (behavior, intervention, response,
+# plan); days the clinic is closed, which do not count as business days for a note's due
+# date (ISO dates, comma-separated).
+NOTE_FORMAT = os.environ.get("NOTE_FORMAT", "DAP").upper()
+NOTE_HOLIDAYS = envlist("NOTE_HOLIDAYS", "")
 USE_I18N = True
 USE_TZ = True
+# the clinic's date and time style ("Tue, Dec 1, 2026, 4:45 PM"): iop/formats/en/formats.py
+FORMAT_MODULE_PATH = ["iop.formats"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -295,6 +308,8 @@ AXES_RESET_ON_SUCCESS = True
 # the app's own audit log records every sign-in and sign-out
 AXES_DISABLE_ACCESS_LOG = True
 AXES_HTTP_RESPONSE_CODE = 429
+# a stale or missing CSRF token: the site's 403 page, saying the form expired
+CSRF_FAILURE_VIEW = "accounts.errors.csrf_failure"
 
 # Two-factor sign-in (django-otp): required for clinical directors, available to everyone
 # (Staff > Sign-in security).
@@ -339,6 +354,11 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Harbor Light Recovery Center")
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "(213) 555-0100")
 CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "1200 Example Avenue, Los Angeles, CA 90012")
+# Opening hours, clinic time: an individual session outside them (or on a closed day)
+# is booked only after the person booking confirms it (scheduling/limits.py).
+CLINIC_OPENS = os.environ.get("CLINIC_OPENS", "07:00")
+CLINIC_CLOSES = os.environ.get("CLINIC_CLOSES", "21:00")
+CLINIC_OPEN_DAYS = envlist("CLINIC_OPEN_DAYS", "Mon,Tue,Wed,Thu,Fri,Sat")
 
 LOGGING = {
     "version": 1,

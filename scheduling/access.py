@@ -54,9 +54,9 @@ def can_change_session(user: Viewer, session: Session) -> bool:
 
 def get_session_for_user(user: Viewer, pk: int) -> Session:
     session = get_object_or_404(
-        Session.objects.select_related("session_type", "track__program", "room").prefetch_related(
-            "counselor_links__counselor"
-        ),
+        Session.objects.select_related(
+            "session_type", "track__program", "room", "cancelled_by"
+        ).prefetch_related("counselor_links__counselor"),
         pk=pk,
     )
     if sees_everything(user) or runs_session(user, session):
@@ -73,7 +73,12 @@ def get_track_for_user(user: Viewer, pk: int) -> Track:
     # tracks are the clinic's timetable, not patient data: every staff role sees them
     return get_object_or_404(
         Track.objects.select_related(
-            "program", "session_type", "room", "lead_counselor", "co_facilitator"
+            "program",
+            "session_type",
+            "room",
+            "lead_counselor",
+            "co_facilitator",
+            "series_cancelled_by",
         ),
         pk=pk,
     )

@@ -601,6 +601,60 @@ class World:
     def spare_room(self) -> Room:
         return RoomFactory(name="Fuzz Spare Room")
 
+    @cached_property
+    def noted_session(self):
+        """Yesterday's individual session, the patient marked present: a note to write."""
+        session = self._book(self.today - timedelta(days=2), "14:00")
+        scheduling_services.mark_all_present(session=session, by=self.counselor)
+        return session
+
+    @cached_property
+    def signed_note(self):
+        from notes import services as notes_services
+
+        session = self._book(self.today - timedelta(days=3), "14:00")
+        scheduling_services.mark_all_present(session=session, by=self.counselor)
+        session_note = notes_services.open_session_note(session=session, by=self.counselor)
+        notes_services.save_shared_part(
+            session_note=session_note, topic="Coping", group_work="Role play.", by=self.counselor
+        )
+        (note,) = session_note.progress_notes.all()
+        notes_services.save_draft(
+            note=note,
+            parts={"data": "Calm.", "assessment": "Progressing.", "plan": "Continue."},
+            by=self.counselor,
+        )
+        (note,) = notes_services.sign_notes(notes=[note], by=self.counselor)
+        return note
+
+    def _screen(self, *, collected: bool):
+        from outcomes import services as outcomes_services
+
+        order = outcomes_services.order_screen(
+            patient=self.patient,
+            reason="ad_hoc",
+            due_on=self.today,
+            specimen="urine",
+            observed=True,
+            panel=["buprenorphine", "cocaine"],
+            by=self.counselor,
+        )
+        if collected:
+            outcomes_services.record_collection(
+                order=order, collected_at=timezone.now(), refused=False, by=self.counselor
+            )
+        return order
+
+    @cached_property
+    def screen(self):
+        """A drug screen ordered for `patient`, not collected yet."""
+        return self._screen(collected=False)
+
+    @cached_property
+    def collected_screen(self):
+        """A drug screen of `patient` collected, waiting for its results."""
+        return self._screen(collected=True)
+
 
 def one(**values) -> Payload:
     return {

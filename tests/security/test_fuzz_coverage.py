@@ -46,4 +46,5 @@ def test_every_app_file_is_found():
         "tests.programs.test_fuzz_programs",
         "tests.intake.test_fuzz_intake",
         "tests.scheduling.test_fuzz_scheduling",
+        "tests.notes.test_fuzz_notes",
     } <= names
