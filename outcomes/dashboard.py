@@ -231,7 +231,8 @@ def under_minimum(f: Filters) -> Figure:
     counselor_ids = f.admissions().current(today).values("primary_counselor_id")
     counselors = list(User.objects.filter(pk__in=counselor_ids))
     loads = hours.caseloads(counselors=counselors, monday=clinictime.monday_of(today), today=today)
-    flagged, total = Counter(), Counter()
+    flagged: Counter[str] = Counter()
+    total: Counter[str] = Counter()
     for load in loads:
         for row in load.rows:
             code = row.admission.program.code
@@ -336,6 +337,8 @@ def unexpected_screens(f: Filters) -> Figure:
         found = found.filter(order__patient__admissions__program__code=f.program).distinct()
     per_week: dict[date, set[int]] = defaultdict(set)
     for collected, patient_id in found.values_list("order__collected_at", "order__patient_id"):
+        if collected is None:
+            continue
         per_week[clinictime.monday_of(clinictime.local(collected).date())].add(patient_id)
     figure = Figure(
         "unexpected-screens",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime, time, timedelta
-from typing import TypeAlias
 
 from django import forms
 from django.contrib.auth.models import User
@@ -26,8 +26,6 @@ from scheduling.models import (
 from scheduling.services import AttendanceError, attended_minutes
 
 MAX_SESSION_MINUTES = 8 * 60
-# for annotations inside forms that have a field named `date`
-Day: TypeAlias = date
 
 
 def counselors() -> QuerySet[User]:
@@ -208,7 +206,7 @@ class IndividualSessionForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
                 "session_type", SessionType.objects.filter(slug=SessionType.INDIVIDUAL).first()
             )
 
-    def clean_date(self) -> Day:
+    def clean_date(self) -> dt.date:
         day = self.cleaned_data["date"]
         limits.check_session_date(day, today=clinictime.today())
         return day
@@ -253,7 +251,7 @@ class RescheduleForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
     minutes = minutes_field()
     room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True))
 
-    def clean_date(self) -> Day:
+    def clean_date(self) -> dt.date:
         day = self.cleaned_data["date"]
         limits.check_session_date(day, today=clinictime.today())
         return day
