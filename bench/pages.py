@@ -222,6 +222,20 @@ def page_ical() -> Request:
     return Request(url=url)
 
 
+def page_dashboard() -> Request:
+    return Request(url=_url(("outcomes:dashboard",)), user=_staff(DIRECTOR))
+
+
+def page_patient_progress() -> Request:
+    measurement = _model("outcomes.Measurement").objects.order_by("-taken_on", "pk").first()
+    if measurement is None:
+        raise Missing("no progress measures seeded")
+    return Request(
+        url=_url(("outcomes:patient-progress",), uuid=measurement.patient.uuid),
+        user=_staff(DIRECTOR),
+    )
+
+
 PAGES: list[tuple[str, Callable[[], Request]]] = [
     ("home", page_home),
     ("program detail", page_program_detail),
@@ -234,6 +248,8 @@ PAGES: list[tuple[str, Callable[[], Request]]] = [
     ("program's week", page_program_week),
     ("caseload + weekly hours", page_caseload),
     ("iCal feed", page_ical),
+    ("director's dashboard", page_dashboard),
+    ("patient progress", page_patient_progress),
 ]
 FLOOR = ("floor: /healthz", page_floor)
 

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "scheduling",
     "treatment",
     "notes",
+    "outcomes",
     # demo and benchmark data (`seed_demo`, `demo_code`): above every app, imported by none
     "demo",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("schedule/", include("scheduling.urls")),
     path("notes/", include("notes.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

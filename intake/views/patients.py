@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.roles import is_intake
-from intake import forms, records, services
+from intake import forms, patient_page, records, services
 from intake.models import (
     Admission,
     Consent,
@@ -113,6 +113,7 @@ def patient_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "consents": [(c, c.status_on(today)) for c in consents],
             "latest_decision": latest_decision,
             "age": patient.age_on(today),
+            "sections": patient_page.sections_for(request, patient),
         },
     )
 

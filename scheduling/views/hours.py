@@ -12,11 +12,21 @@ from django.utils import timezone
 from accounts.audit import Action, record
 from accounts.decorators import role_required
 from intake.access import get_patient_for_user
-from scheduling import clinictime, hours, records
+from scheduling import clinictime, hooks, hours, records
 from scheduling.access import sees_everything
 from scheduling.audit import record_for_patients
 from scheduling.forms import counselors
 from scheduling.views.common import STAFF
+
+
+def _caseload_columns(loads: list[hours.CounselorCaseload]) -> list:
+    """What other apps add to each caseload row (scheduling.hooks), set on the rows."""
+    ids = [row.admission.patient_id for load in loads for row in load.rows]
+    columns = hooks.caseload_columns(ids) if ids else []
+    for load in loads:
+        for row in load.rows:
+            row.extras = [values.get(row.admission.patient_id, []) for _, values in columns]
+    return columns
 
 
 @role_required(*STAFF)
@@ -35,6 +45,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     else:
         shown = [user]
     loads = hours.caseloads(counselors=shown, monday=monday, today=today)
+    columns = _caseload_columns(loads)
     record_for_patients(
         request,
         Action.VIEW,
@@ -48,6 +59,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "scheduling/caseload.html",
         {
             "loads": loads,
+            "columns": [title for title, _ in columns],
             "choices": choices,
             "selected": selected,
             "monday": monday,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.decorators import role_required
 from accounts.roles import COUNSELOR, roles_of
 from programs.models import Program
-from scheduling import clinictime
+from scheduling import clinictime, hooks
 from scheduling.access import sees_everything
 from scheduling.forms import (
     WeekForm,
@@ -110,5 +110,6 @@ def week(request: HttpRequest) -> HttpResponse:
             "today_url": week_query(today, scope.show),
             "legend": sorted(types.values(), key=lambda t: (t.order, t.name)),
             "can_book": True,
+            "panels": hooks.week_panels(request, monday, today),
         },
     )

@@ -188,6 +188,33 @@ class World:
         )
 
     @cached_property
+    def measurement(self):
+        from outcomes import scales, services
+
+        answers = {item.key: 0 for item in scales.PHQ9_ITEMS}
+        return services.record_measurement(
+            patient=self.patient,
+            kind=scales.PHQ9,
+            taken_on=timezone.localdate(),
+            answers=answers,
+            by=self.counselor,
+        )
+
+    @cached_property
+    def screen(self):
+        from outcomes import services
+
+        return services.order_screen(
+            patient=self.patient,
+            reason="ad_hoc",
+            due_on=timezone.localdate(),
+            specimen="urine",
+            observed=False,
+            panel=["cocaine"],
+            by=self.counselor,
+        )
+
+    @cached_property
     def calendar_token(self):
         from scheduling.models import CalendarFeed
 
@@ -245,6 +272,16 @@ SAMPLES = {
     "notes:cosign-note": lambda w: {"pk": w.progress_note.pk},
     "notes:patient-notes": lambda w: {"uuid": w.patient.uuid},
     "notes:counseling-notes": lambda w: {"uuid": w.patient.uuid},
+    "outcomes:patient-progress": lambda w: {"uuid": w.patient.uuid},
+    "outcomes:add-measurement": lambda w: {"uuid": w.patient.uuid, "kind": "bam7"},
+    "outcomes:measurement-detail": lambda w: {"uuid": w.measurement.uuid},
+    "outcomes:add-medication": lambda w: {"uuid": w.patient.uuid},
+    "outcomes:order-screen": lambda w: {"uuid": w.patient.uuid},
+    "outcomes:set-sobriety-date": lambda w: {"uuid": w.patient.uuid},
+    "outcomes:screen-detail": lambda w: {"uuid": w.screen.uuid},
+    "outcomes:record-collection": lambda w: {"uuid": w.screen.uuid},
+    "outcomes:record-results": lambda w: {"uuid": w.screen.uuid},
+    "outcomes:dashboard-csv": lambda w: {"table": "census-today"},
 }
 # The admin row is checked on these pages.
 ADMIN_URLS = ("admin:index", "admin:accounts_auditevent_changelist", "admin:auth_user_changelist")

@@ -36,6 +36,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Session notes: {notes.sessions} new session notes, {notes.signed} signed parts"
         )
+        from demo.outcomes import ensure_demo_outcomes
+
+        measured = ensure_demo_outcomes()
+        self.stdout.write(f"Outcomes: {measured} new BAMs, with PHQ-9, GAD-7 and drug screens")
 
         if options["size"] != "small":
             from demo.sizes import seed_size  # factory-boy and Faker: development-only
@@ -45,3 +49,7 @@ class Command(BaseCommand):
             took = time.perf_counter() - started
             summary = ", ".join(f"{n} {kind}" for kind, n in created.items()) or "nothing new"
             self.stdout.write(f"Size {options['size']}: {summary} ({took:.1f} s)")
+            from demo.outcomes_sizes import seed_outcomes_at_scale
+
+            scaled = seed_outcomes_at_scale()
+            self.stdout.write(f"Outcomes at size: {scaled or 'nothing new'}")
