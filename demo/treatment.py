@@ -81,6 +81,20 @@ def ensure_demo_treatment() -> int:
 
 
 @transaction.atomic
+def ensure_signed_plan(patient: Patient, counselor: User) -> TreatmentPlan:
+    """A diagnosis and a signed plan for any patient in care (benchmarks use it for the
+    patient with the longest stay); the plan in force when there is one."""
+    plan = services.current_plan(patient)
+    if plan is not None:
+        return plan
+    if services.current_diagnosis(patient) is None:
+        _diagnose(patient, counselor)
+    draft = _write(patient, counselor, statuses=("in_progress", "not_started"))
+    _sign(draft, patient, counselor, declined=False)
+    return services.current_plan(patient)
+
+
+@transaction.atomic
 def _ensure_patient_plan(patient: Patient, demo: DemoPatient, counselor: User) -> None:
     diagnosis = _diagnose(patient, counselor)
     _backdate_diagnosis(diagnosis, days_ago=demo.days_in_care - 1)
