@@ -124,6 +124,9 @@ def director_notes_panel(request: HttpRequest) -> home.Panel | None:
 
 
 def register_all() -> None:
+    from notes import records
+
+    records.register_sections()
     session_actions.register(write_note_action)
     home.register(counselor_notes_panel)
     home.register(director_notes_panel)
