@@ -8,6 +8,8 @@ draws come from one seeded generator, so a size is the same on every run."""
 from __future__ import annotations
 
 import random
+from collections import defaultdict
+from dataclasses import asdict
 from datetime import date, time, timedelta
 
 from django.contrib.auth.models import User
@@ -16,7 +18,7 @@ from django.db import transaction
 from accounts.roles import COUNSELOR
 from intake.models import Admission
 from outcomes import scales
-from outcomes.models import Measurement, ScreenOrder, ScreenResult
+from outcomes.models import Measurement, ProgressStatus, ScreenOrder, ScreenResult
 from scheduling import clinictime
 
 WEEKS = 12
@@ -95,6 +97,21 @@ def _patient_rows(
     return measurements, orders
 
 
+def _statuses(measurements: list[Measurement]) -> None:
+    """Each seeded patient's stored off-track flags, as the service keeps them."""
+    by_patient: dict[int, list[scales.Result]] = defaultdict(list)
+    for m in measurements:
+        by_patient[m.patient_id].append(scales.Result(m.kind, m.taken_on, m.scores, m.item9))
+    ProgressStatus.objects.bulk_create(
+        (
+            ProgressStatus(patient_id=pk, flags=[asdict(f) for f in scales.off_track(results)])
+            for pk, results in by_patient.items()
+        ),
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+
+
 @transaction.atomic
 def seed_outcomes_at_scale(*, today: date | None = None) -> dict[str, int]:
     """Measures and screens for patients in care who have none yet."""
@@ -132,4 +149,5 @@ def seed_outcomes_at_scale(*, today: date | None = None) -> dict[str, int]:
         for substance in PANEL
     ]
     ScreenResult.objects.bulk_create(results, batch_size=BATCH, ignore_conflicts=True)
+    _statuses(measurements)
     return {"measures": len(measurements), "drug screens": len(orders)}

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -29,7 +30,8 @@ from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, Viewer, roles_of
 from intake.models import Admission, Patient
 
 # user -> a queryset of patient ids that user may see for the contributing app's reason
-CounselorAccessRule = Callable[[object], QuerySet]
+# takes the counselor, answers a one-column queryset of patient ids
+CounselorAccessRule = Callable[[User], QuerySet]
 _counselor_rules: list[CounselorAccessRule] = []
 
 
@@ -54,7 +56,7 @@ def caseload_open_since(today: date | None = None) -> date:
     return today - timedelta(days=settings.ACCESS_CLOSING_DAYS)
 
 
-def caseload_patient_ids(user) -> QuerySet:
+def caseload_patient_ids(user: User) -> QuerySet:
     """Patients with an admission to `user` that is open or closed within the window."""
     return Admission.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=caseload_open_since()),
@@ -66,7 +68,7 @@ def patients_visible_to(user: Viewer) -> QuerySet[Patient]:
     roles = roles_of(user)
     if INTAKE in roles or DIRECTOR in roles:
         return Patient.objects.all()
-    if COUNSELOR in roles:
+    if COUNSELOR in roles and isinstance(user, User):  # a role means a signed-in User
         grants = Q(pk__in=caseload_patient_ids(user))
         for rule in _counselor_rules:
             grants |= Q(pk__in=rule(user))

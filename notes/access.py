@@ -13,32 +13,34 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.roles import COUNSELOR, DIRECTOR, roles_of
+from accounts.roles import COUNSELOR, DIRECTOR, Viewer, roles_of
 from intake.access import patients_visible_to
-from notes.models import Clinician, CounselingNote, ProgressNote
+from intake.models import Patient
+from notes.models import Clinician, CounselingNote, ProgressNote, ProgressNoteQuerySet
 from scheduling.access import can_take_attendance, get_session_for_user
 from scheduling.models import Session
 
 
-def reads_notes(user) -> bool:
+def reads_notes(user: Viewer) -> bool:
     return bool({COUNSELOR, DIRECTOR} & roles_of(user))
 
 
-def is_licensed(user) -> bool:
+def is_licensed(user: Viewer) -> bool:
     """Licensed unless the director marked them not yet licensed (no row: licensed)."""
     cached = getattr(user, "_iop_licensed", None)
     if cached is None:
-        cached = not Clinician.objects.filter(user=user, is_licensed=False).exists()
-        user._iop_licensed = cached
+        licensed = Clinician.objects.filter(user_id=user.pk, is_licensed=False)  # type: ignore[misc]
+        cached = not licensed.exists()
+        setattr(user, "_iop_licensed", cached)  # noqa: B010 (a per-request memo on the user)
     return cached
 
 
-def may_cosign(user) -> bool:
+def may_cosign(user: Viewer) -> bool:
     roles = roles_of(user)
     return DIRECTOR in roles or (COUNSELOR in roles and is_licensed(user))
 
 
-def notes_visible_to(user) -> QuerySet[ProgressNote]:
+def notes_visible_to(user: Viewer) -> ProgressNoteQuerySet:
     roles = roles_of(user)
     if DIRECTOR in roles:
         return ProgressNote.objects.all()
@@ -47,14 +49,14 @@ def notes_visible_to(user) -> QuerySet[ProgressNote]:
     return ProgressNote.objects.none()
 
 
-def cosign_queue_for(user) -> QuerySet[ProgressNote]:
+def cosign_queue_for(user: Viewer) -> QuerySet[ProgressNote]:
     """Notes waiting for a co-signature this user may give, oldest first."""
     if not may_cosign(user):
         return ProgressNote.objects.none()
     return notes_visible_to(user).awaiting_cosign().exclude(signed_by=user).for_list()
 
 
-def get_session_for_notes(user, pk: int) -> Session:
+def get_session_for_notes(user: Viewer, pk: int) -> Session:
     """A session whose notes the user may write: its own counselors and the director."""
     if not reads_notes(user):
         raise Http404("No such session.")
@@ -64,7 +66,7 @@ def get_session_for_notes(user, pk: int) -> Session:
     return session
 
 
-def get_note_for_user(user, pk: int) -> ProgressNote:
+def get_note_for_user(user: Viewer, pk: int) -> ProgressNote:
     try:
         return (
             notes_visible_to(user)
@@ -83,5 +85,5 @@ def get_note_for_user(user, pk: int) -> ProgressNote:
         raise Http404("No such note.") from exc
 
 
-def counseling_notes_for(user, patient) -> QuerySet[CounselingNote]:
+def counseling_notes_for(user: Viewer, patient: Patient) -> QuerySet[CounselingNote]:
     return CounselingNote.objects.filter(patient=patient).readable_by(user)

@@ -8,6 +8,7 @@ alike two notes are in notes/similarity.py.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -55,7 +56,7 @@ class NearDuplicate(NoteError):
         )
 
 
-def _record(request: HttpRequest | None, by: User, action: str, **kwargs) -> None:
+def _record(request: HttpRequest | None, by: User, action: str, **kwargs: Any) -> None:
     audit.record(request, action, user=by, **kwargs)
 
 
@@ -170,7 +171,7 @@ def missing_for_signing(
     names at least one of its objectives (before the first plan is signed, in the first
     days of care, there is none to name)."""
     missing = [
-        f"write the {note._meta.get_field(name).verbose_name}"
+        f"write the {getattr(note._meta.get_field(name), 'verbose_name', name)}"
         for name in note.fields
         if not getattr(note, name).strip()
     ]

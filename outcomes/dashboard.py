@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.contrib.auth.models import User
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q, Sum
 from django.utils.safestring import SafeString
 
 from intake.models import Admission, Assessment, Inquiry
@@ -195,9 +194,9 @@ def referral_sources(f: Filters) -> Figure:
 
 def attendance_by_track(f: Filters) -> Figure:
     found = Attendee.objects.filter(
-        session__track__isnull=False,
-        start__gte=clinictime.local_midnight(f.start),
-        start__lt=clinictime.local_midnight(f.end + timedelta(1)),
+        session__track__isnull=False,  # the session's start is indexed, the attendee's copy not
+        session__start__gte=clinictime.local_midnight(f.start),
+        session__start__lt=clinictime.local_midnight(f.end + timedelta(1)),
     ).exclude(attendance="")
     if f.program:
         found = found.filter(session__track__program__code=f.program)
@@ -226,18 +225,43 @@ def attendance_by_track(f: Filters) -> Figure:
     return figure
 
 
+def _week_hours(f: Filters, today: date) -> list[tuple[str, hours.WeekHours]]:
+    """(level, the week's hours) of each patient in care, scheduling's rule applied to
+    week totals summed in the database (the dashboard needs no per-day detail)."""
+    monday = clinictime.monday_of(today)
+    start, end = clinictime.week_bounds(monday)
+    in_care = f.admissions().current(today)
+    programs = {p.pk: p for p in Program.objects.all()}
+    totals = {
+        row["patient_id"]: row
+        for row in Attendee.objects.filter(
+            patient_id__in=in_care.values("patient_id"),
+            active=True,
+            start__gte=start,
+            start__lt=end,
+        )
+        .values("patient_id")
+        .annotate(length=Sum(F("end") - F("start")), attended=Sum("minutes_attended"))
+        .order_by()
+    }
+    found = []
+    for patient_id, program_id in in_care.values_list("patient_id", "program_id"):
+        row = totals.get(patient_id)
+        day = hours.DayHours(
+            scheduled=int(row["length"].total_seconds() // 60) if row else 0,
+            attended=(row["attended"] or 0) if row else 0,
+        )
+        program = programs[program_id]
+        found.append((program.code, hours.WeekHours(program=program, days={monday: day})))
+    return found
+
+
 def under_minimum(f: Filters) -> Figure:
-    today = clinictime.today()
-    counselor_ids = f.admissions().current(today).values("primary_counselor_id")
-    counselors = list(User.objects.filter(pk__in=counselor_ids))
-    loads = hours.caseloads(counselors=counselors, monday=clinictime.monday_of(today), today=today)
-    flagged, total = Counter(), Counter()
-    for load in loads:
-        for row in load.rows:
-            code = row.admission.program.code
-            if code in f.levels:
-                total[code] += 1
-                flagged[code] += row.flag_under_minimum
+    flagged: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for code, week in _week_hours(f, clinictime.today()):
+        total[code] += 1
+        flagged[code] += week.scheduled_under_minimum
     cells, all_cell = protect([flagged[code] for code in f.levels])
     figure = Figure(
         "under-minimum",
@@ -249,6 +273,7 @@ def under_minimum(f: Filters) -> Figure:
     ]
     figure.chart = _bars(Figure(figure.slug, figure.title, figure.columns, list(figure.rows)))
     figure.rows.append(["All levels", all_cell, count_cell(sum(total.values()))])
+    figure.note = "Booked hours this week against each level's weekly minimum."
     return figure
 
 
@@ -289,8 +314,9 @@ def length_of_stay(f: Filters) -> Figure:
 
 def off_track_share(f: Filters) -> Figure:
     today = clinictime.today()
-    ids = list(f.admissions().current(today).values_list("patient_id", flat=True).distinct())
-    flags = progress.flags_for(ids)
+    in_care = f.admissions().current(today).values("patient_id")
+    n_in_care = in_care.values("patient_id").distinct().count()
+    flags = progress.flags_for(in_care)
     rules = Counter(flag.rule for found in flags.values() for flag in found)
     n_flagged = len(flags)
     figure = Figure(
@@ -301,7 +327,7 @@ def off_track_share(f: Filters) -> Figure:
             "Off track (any reason)",
             count_cell(n_flagged),
             rate_cell(
-                n_flagged, len(ids), people=min(n_flagged, len(ids) - n_flagged) or n_flagged
+                n_flagged, n_in_care, people=min(n_flagged, n_in_care - n_flagged) or n_flagged
             ),
         ]
     )
@@ -314,9 +340,9 @@ def off_track_share(f: Filters) -> Figure:
     }
     for rule, label in labels.items():
         figure.rows.append(
-            [label, count_cell(rules[rule]), rate_cell(rules[rule], len(ids), people=rules[rule])]
+            [label, count_cell(rules[rule]), rate_cell(rules[rule], n_in_care, people=rules[rule])]
         )
-    figure.rows.append(["Patients in care", count_cell(len(ids)), "—"])
+    figure.rows.append(["Patients in care", count_cell(n_in_care), "—"])
     figure.chart = _bars(
         Figure(figure.slug, figure.title, figure.columns, figure.rows[:-1]), value_col=2, unit="%"
     )
@@ -336,6 +362,8 @@ def unexpected_screens(f: Filters) -> Figure:
         found = found.filter(order__patient__admissions__program__code=f.program).distinct()
     per_week: dict[date, set[int]] = defaultdict(set)
     for collected, patient_id in found.values_list("order__collected_at", "order__patient_id"):
+        if collected is None:
+            continue
         per_week[clinictime.monday_of(clinictime.local(collected).date())].add(patient_id)
     figure = Figure(
         "unexpected-screens",

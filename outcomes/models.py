@@ -68,6 +68,24 @@ class Measurement(models.Model):
         ]
 
 
+class ProgressStatus(models.Model):
+    """A patient's off-track flags as of their latest measures, kept in step by
+    outcomes.services on every new measure, so that a caseload or the dashboard reads
+    one row per patient instead of every measure."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.PROTECT, primary_key=True, related_name="progress_status"
+    )
+    flags = models.JSONField(default=list)  # [{"rule", "reason", "urgent"}], empty: on track
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"progress status of patient {self.pk}"
+
+    def as_flags(self) -> list[scales.Flag]:
+        return [scales.Flag(**flag) for flag in self.flags]
+
+
 class PanelSubstance(models.TextChoices):
     ALCOHOL = "alcohol", "Alcohol (EtG)"
     AMPHETAMINE = "amphetamine", "Amphetamines"

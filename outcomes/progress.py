@@ -6,55 +6,35 @@ one or two queries, so a caseload or the dashboard costs the same at any size.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, F, Max, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Max
 
 from intake.models import Admission
 from outcomes import scales
-from outcomes.models import Measurement
+from outcomes.models import Measurement, ProgressStatus
 
 REPEAT_DAYS = 28  # PHQ-9 and GAD-7 every 4 weeks
 MONTHLY_DAYS = 30  # the 30-day BAM in OP
 WEEKLY_LEVELS = ("IOP", "PHP")  # the weekly 7-day BAM
 
 
-def flags_for(patient_ids: list[int]) -> dict[int, list[scales.Flag]]:
+def flags_for(patient_ids) -> dict[int, list[scales.Flag]]:
     """Patient id -> the off-track flags of their measures now (only patients with one).
 
-    One query: the last two BAMs (either version), the first and the last PHQ-9."""
-    if not patient_ids:
-        return {}
-    family = Case(When(kind__in=scales.BAM_KINDS, then=Value("bam")), default=F("kind"))
-    rows = (
-        Measurement.objects.filter(
-            patient_id__in=patient_ids, kind__in=[*scales.BAM_KINDS, scales.PHQ9]
-        )
-        .annotate(
-            family=family,
-            newest=Window(
-                RowNumber(),
-                partition_by=[F("patient_id"), family],
-                order_by=[F("taken_on").desc(), F("created_at").desc()],
-            ),
-            oldest=Window(
-                RowNumber(),
-                partition_by=[F("patient_id"), family],
-                order_by=[F("taken_on").asc(), F("created_at").asc()],
-            ),
-        )
-        .filter(Q(newest__lte=2) | Q(oldest=1))
-        .values_list("patient_id", "kind", "taken_on", "scores", "item9", "newest")
-    )
-    results: dict[int, list[scales.Result]] = defaultdict(list)
-    for patient_id, kind, taken_on, scores, item9, newest in rows:
-        if kind == scales.PHQ9 or newest <= 2:  # the oldest BAM only matters if recent
-            results[patient_id].append(scales.Result(kind, taken_on, scores, item9))
-    flags = {pk: scales.off_track(found) for pk, found in results.items()}
-    return {pk: found for pk, found in flags.items() if found}
+    One query on the stored status (outcomes.services keeps it in step); `patient_ids`
+    may be a list or a subquery of ids."""
+    rows = ProgressStatus.objects.filter(patient_id__in=patient_ids).exclude(flags=[])
+    return {status.patient_id: status.as_flags() for status in rows}
+
+
+def compute_flags(patient_id: int) -> list[scales.Flag]:
+    """The flags from every measure of one patient (for the stored status)."""
+    rows = Measurement.objects.filter(
+        patient_id=patient_id, kind__in=[*scales.BAM_KINDS, scales.PHQ9]
+    ).values_list("kind", "taken_on", "scores", "item9")
+    return scales.off_track([scales.Result(*row) for row in rows])
 
 
 @dataclass(frozen=True)

@@ -79,12 +79,15 @@ BAM_ITEMS: tuple[Item, ...] = (
     Item("6", "On how many of the past {days} days did you use any illegal drug or a "
          "medication not as prescribed?", "days"),
     Item("7a", "Of those days, on how many did you use cannabis?", "days"),
-    Item("7b", "… sedatives or tranquilizers not as prescribed?", "days"),
-    Item("7c", "… cocaine or crack?", "days"),
-    Item("7d", "… other stimulants, such as methamphetamine?", "days"),
-    Item("7e", "… opioids, such as heroin, fentanyl or pain pills not as prescribed?", "days"),
-    Item("7f", "… inhalants?", "days"),
-    Item("7g", "… any other drug?", "days"),
+    Item("7b", "Of those days, on how many did you use sedatives or tranquilizers not as "
+         "prescribed?", "days"),
+    Item("7c", "Of those days, on how many did you use cocaine or crack?", "days"),
+    Item("7d", "Of those days, on how many did you use other stimulants, such as "
+         "methamphetamine?", "days"),
+    Item("7e", "Of those days, on how many did you use opioids, such as heroin, fentanyl or "
+         "pain pills not as prescribed?", "days"),
+    Item("7f", "Of those days, on how many did you use inhalants?", "days"),
+    Item("7g", "Of those days, on how many did you use any other drug?", "days"),
     Item("8", "Over the past {days} days, how much were you bothered by cravings or urges "
          "to drink or use?", "scale", SCALE_AMOUNT),
     Item("9", "How confident are you that you can stay completely off alcohol and drugs "

@@ -7,6 +7,7 @@ command) passes None.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
@@ -16,11 +17,12 @@ from django.utils import timezone
 
 from accounts import audit
 from intake.models import Admission, Patient
-from outcomes import draw, scales
+from outcomes import draw, progress, scales
 from outcomes.models import (
     DrawKey,
     Measurement,
     Medication,
+    ProgressStatus,
     ScreenOrder,
     ScreenResult,
     SobrietyDate,
@@ -77,8 +79,18 @@ def record_measurement(
         raise Refused(
             {"taken_on": "This measure is already recorded for this patient on that date."}
         ) from exc
+    refresh_status(patient.pk)
     audit.record(request, Action.CREATE, obj=measurement, patient=patient, user=by)
     return measurement
+
+
+def refresh_status(patient_id: int) -> ProgressStatus:
+    """Recompute the patient's stored off-track flags from all their measures."""
+    flags = [asdict(flag) for flag in progress.compute_flags(patient_id)]
+    status, _ = ProgressStatus.objects.update_or_create(
+        patient_id=patient_id, defaults={"flags": flags, "updated_at": timezone.now()}
+    )
+    return status
 
 
 # --- medications and sobriety -------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -21,7 +22,7 @@ from intake.access import patients_visible_to
 from scheduling.models import Attendee, Session, Track
 
 
-def session_patient_ids(user) -> QuerySet:
+def session_patient_ids(user: User) -> QuerySet:
     """Patients in a session `user` runs, from ACCESS_SESSION_DAYS_BEFORE days before it
     starts until ACCESS_SESSION_DAYS_AFTER days after it ends; cancelled sessions (booked
     in error, called off) give nothing. Registered with intake.access in `ready()`."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -205,7 +206,7 @@ class IndividualSessionForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
                 "session_type", SessionType.objects.filter(slug=SessionType.INDIVIDUAL).first()
             )
 
-    def clean_date(self) -> date:
+    def clean_date(self) -> dt.date:
         day = self.cleaned_data["date"]
         limits.check_session_date(day, today=clinictime.today())
         return day
@@ -250,7 +251,7 @@ class RescheduleForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
     minutes = minutes_field()
     room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True))
 
-    def clean_date(self) -> date:
+    def clean_date(self) -> dt.date:
         day = self.cleaned_data["date"]
         limits.check_session_date(day, today=clinictime.today())
         return day

@@ -126,3 +126,29 @@ def test_the_draw_command_orders_one_screen_on_a_session_day(patient, counselor)
     order = ScreenOrder.objects.get(reason="random")
     assert order.due_on in {monday + timedelta(1), monday + timedelta(3)}
     assert order.week_of == monday
+
+
+GOOD = {"i9": 4, "i10": 7, "i12": 4, "i13": 7, "i14": 1, "i16": 7}  # protective 24
+
+
+def test_the_stored_status_follows_every_measure_even_a_late_one(patient, counselor):
+    from outcomes import progress
+
+    today = clinictime.today()
+    services.record_measurement(
+        patient=patient,
+        kind=scales.BAM_7,
+        taken_on=today,
+        answers=bam_answers(i4=1, **GOOD),
+        by=counselor,
+    )
+    assert progress.flags_for([patient.pk]) == {}
+    # entered later, dated earlier: now two BAMs in a row with use
+    services.record_measurement(
+        patient=patient,
+        kind=scales.BAM_7,
+        taken_on=today - timedelta(7),
+        answers=bam_answers(i4=2),
+        by=counselor,
+    )
+    assert [f.rule for f in progress.flags_for([patient.pk])[patient.pk]] == ["use"]

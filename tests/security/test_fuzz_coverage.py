@@ -11,7 +11,7 @@ from tests import fuzzing
 def url_names() -> set[str]:
     found: set[str] = set()
 
-    def walk(patterns, namespace: str | None) -> None:
+    def walk(patterns: list, namespace: str | None) -> None:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 inner = entry.namespace or namespace
