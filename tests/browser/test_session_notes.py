@@ -140,6 +140,8 @@ def test_a_counselor_writes_and_signs_a_group_note(page, live_server, shoot, cli
         expect(page.get_by_text(PARTS[patient.legal_first_name][0])).to_be_visible()
         other = next(p for p in PARTS if p != patient.legal_first_name)
         expect(page.get_by_text(PARTS[other][0])).to_have_count(0)  # only this patient's part
+        page.goto(f"{live_server.url}/treatment/patients/{patient.uuid}/chart/")
+        expect(page.get_by_text("Session note: IOP Afternoon: Group therapy")).to_be_visible()
     assert_accessible(page)
     shoot(page, "notes-patient-chart")
     page.get_by_role("link", name=re.compile("IOP Afternoon")).click()
