@@ -13,6 +13,7 @@ STAFF_NAV = [
     ("Schedule", "scheduling:week", (INTAKE, DIRECTOR)),
     ("Caseload", "scheduling:caseload", (COUNSELOR, INTAKE, DIRECTOR)),
     ("Groups", "scheduling:track-list", (INTAKE, DIRECTOR)),
+    ("Co-sign notes", "notes:cosign-queue", (COUNSELOR, DIRECTOR)),
     ("Audit log", "accounts:audit-log", (DIRECTOR,)),
     ("Locked accounts", "accounts:lockout-list", (DIRECTOR,)),
     ("Sign-in security", "accounts:two-factor", None),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
 
-from intake.models import Assessment, Disclosure, PlacementDecision, RecordKind
+from intake.models import Assessment, Consent, Disclosure, PlacementDecision, RecordKind
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,20 @@ _renderers: dict[str, SectionRenderer] = {}
 
 def register(kind: str, render: SectionRenderer) -> None:
     _renderers[kind] = render
+
+
+def registered_kinds() -> frozenset[str]:
+    """The kinds of record some app can render for a disclosure."""
+    return frozenset(_renderers)
+
+
+def may_disclose(consent: Consent, record_kind: str, *, on: date | None = None) -> bool:
+    """May a record of `record_kind` leave the clinic under `consent` on `on` (today by
+    default)? The question any app asks before it sends or prints a kind of record for
+    someone outside: the kind must be registered here by the app that owns it, and the
+    consent in force that day and covering it (`Consent.allows`: SUD counseling notes
+    only under a consent for them, which lets out nothing else)."""
+    return record_kind in _renderers and consent.allows(record_kind, on=on)
 
 
 def sections_for(disclosure: Disclosure) -> list[Section]:

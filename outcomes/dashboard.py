@@ -257,7 +257,8 @@ def _week_hours(f: Filters, today: date) -> list[tuple[str, hours.WeekHours]]:
 
 
 def under_minimum(f: Filters) -> Figure:
-    flagged, total = Counter(), Counter()
+    flagged: Counter[str] = Counter()
+    total: Counter[str] = Counter()
     for code, week in _week_hours(f, clinictime.today()):
         total[code] += 1
         flagged[code] += week.scheduled_under_minimum
@@ -361,6 +362,8 @@ def unexpected_screens(f: Filters) -> Figure:
         found = found.filter(order__patient__admissions__program__code=f.program).distinct()
     per_week: dict[date, set[int]] = defaultdict(set)
     for collected, patient_id in found.values_list("order__collected_at", "order__patient_id"):
+        if collected is None:
+            continue
         per_week[clinictime.monday_of(clinictime.local(collected).date())].add(patient_id)
     figure = Figure(
         "unexpected-screens",

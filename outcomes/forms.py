@@ -61,7 +61,7 @@ class MeasureForm(forms.Form):
         return day
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         answers = self.answers()
         for key, message in scales.check_answers(self.kind, answers).items():
             name = item_field_name(key)

@@ -20,7 +20,7 @@ UNEXPECTED_DAYS = 14  # how far back the counselor's home lists unexpected posit
 
 def caseload_admissions(user) -> list[Admission]:
     return list(
-        Admission.objects.filter(primary_counselor=user, end_date__isnull=True)
+        Admission.objects.filter(primary_counselor_id=user.pk, end_date__isnull=True)
         .select_related("patient", "program")
         .order_by("patient__legal_last_name", "patient__legal_first_name", "pk")
     )
@@ -98,7 +98,7 @@ def week_screens(request: HttpRequest, monday: date, today: date) -> Panel | Non
     if not is_counselor(user) or clinictime.monday_of(today) != monday:
         return None
     ids = list(
-        Admission.objects.filter(primary_counselor=user, end_date__isnull=True).values_list(
+        Admission.objects.filter(primary_counselor_id=user.pk, end_date__isnull=True).values_list(
             "patient_id", flat=True
         )
     )

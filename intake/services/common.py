@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
+from django.db import models
 from django.http import HttpRequest
 
 from accounts import audit
@@ -24,5 +25,8 @@ def _record(request: HttpRequest | None, by: User, action: str, **kwargs: Any) -
     audit.record(request, action, user=by, **kwargs)
 
 
-def _locked(model, pk: int):
-    return model.objects.select_for_update().get(pk=pk)
+M = TypeVar("M", bound=models.Model)
+
+
+def _locked(model: type[M], pk: int) -> M:
+    return model._default_manager.select_for_update().get(pk=pk)

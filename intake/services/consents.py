@@ -27,8 +27,12 @@ Action = audit.Action
 def add_consent(
     *, consent: Consent, patient: Patient, by: User, request: HttpRequest | None = None
 ) -> Consent:
+    """Record a signed consent; ValidationError (by field) when an element its kind needs
+    is missing or does not fit the kind."""
     consent.patient = patient
     consent.recorded_by = by
+    consent.apply_kind_defaults()
+    consent.full_clean(exclude=["patient", "recorded_by"])  # the elements its kind needs
     consent.save()
     _record(request, by, Action.CREATE, obj=consent, patient=patient)
     return consent

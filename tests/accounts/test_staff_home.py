@@ -57,7 +57,7 @@ def test_a_counselor_sees_today_and_who_is_short_on_hours(counselor_client, coun
     book(admission.patient, counselor, RoomFactory(name="Room 7"), today, "10:00")
     response = counselor_client.get(HOME)
     body = response.content.decode()
-    assert [p.title for p in response.context["panels"]] == ["My day", "Progress and drug screens"]
+    assert [p.title for p in response.context["panels"]] == ["My day", "Session notes"]
     assert "Individual counseling" in body
     assert "Room 7" in body
     assert "1 patient on your caseload" in body
@@ -93,8 +93,8 @@ def test_counselor_home_query_count_does_not_grow(
     for hour in range(8, 13):
         patient = AdmissionFactory(primary_counselor=counselor).patient
         book(patient, counselor, room, today, f"{hour:02d}:00", minutes=45)
-    # 12 for the day and the hours, 5 for progress: caseload, due, flags, screens, positives
-    with django_assert_max_num_queries(17):
+    # 12 for the day and the hours, 4 the session-notes panel, 5 progress and screens
+    with django_assert_max_num_queries(21):
         assert counselor_client.get(HOME).status_code == 200
 
 

@@ -177,7 +177,7 @@ def test_disclosing_downloads_the_document_and_records_it(intake_client, intake_
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="disclosure-')
     assert patient.legal_last_name not in response["Content-Disposition"]
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     document = text(response)
     assert document.count(NOTICE) == 2
     assert document.index(NOTICE) < document.index("Intake assessment of") < document.rindex(NOTICE)

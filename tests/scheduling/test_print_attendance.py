@@ -56,8 +56,8 @@ def test_a_counselor_prints_their_patients_attendance_week_by_week(
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count(NOTICE) == 2
-    first = page.index("Week of Mar 2 to Mar 8, 2026")
-    second = page.index("Week of Mar 9 to Mar 15, 2026")
+    first = page.index("Week of Mon, Mar 2 to Sun, Mar 8, 2026")
+    second = page.index("Week of Mon, Mar 9 to Sun, Mar 15, 2026")
     assert page.index(NOTICE) < first < second < page.rindex(NOTICE)  # oldest first
     assert "Scheduled 9.0 h · attended 8.0 h" in page
     assert "Left early" in page and "Not taken" in page  # Tuesday's session, not marked
@@ -125,8 +125,8 @@ def test_a_disclosure_sends_only_the_days_in_its_period(intake_user, counselor, 
     document = records.disclosure_document(disclosure)
     assert document.count(NOTICE) == 2
     assert "Attendance, Mar 3, 2026 to Mar 8, 2026" in document
-    assert "Week of Mar 2 to Mar 8, 2026" in document
-    assert "Week of Mar 9" not in document
+    assert "Week of Mon, Mar 2 to Sun, Mar 8, 2026" in document
+    assert "Week of Mon, Mar 9" not in document
     # Monday is outside the period: Wednesday's 3 hours and Friday's 2 of 3
     assert "Scheduled 6.0 h · attended 5.0 h" in document
     assert "a week cut by those days counts only its days inside them" in document

@@ -171,6 +171,23 @@ class World:
         return enrollment
 
     @cached_property
+    def progress_note(self):
+        from notes.models import ProgressNote, SessionNote
+
+        attendee = self.session.attendees.get()
+        session_note = SessionNote.objects.create(
+            session=self.session, author=self.counselor, note_format="DAP"
+        )
+        return ProgressNote.objects.create(
+            session_note=session_note,
+            attendee=attendee,
+            patient=attendee.patient,
+            note_format="DAP",
+            due_on=self.session.start.date(),
+            author=self.counselor,
+        )
+
+    @cached_property
     def measurement(self):
         from outcomes import scales, services
 
@@ -221,6 +238,8 @@ SAMPLES = {
     "intake:edit-patient": lambda w: {"uuid": w.patient.uuid},
     "intake:add-consent": lambda w: {"uuid": w.patient.uuid},
     "intake:revoke-consent": lambda w: {"uuid": w.patient.uuid, "consent_uuid": w.consent.uuid},
+    "intake:print-consent": lambda w: {"uuid": w.patient.uuid, "consent_uuid": w.consent.uuid},
+    "intake:consent-form-to-sign": lambda w: {"uuid": w.patient.uuid, "kind": "tpo"},
     "intake:disclose-records": lambda w: {"uuid": w.patient.uuid},
     "intake:start-assessment": lambda w: {"uuid": w.patient.uuid},
     "intake:admit-patient": lambda w: {"uuid": w.decided_patient.uuid},
@@ -242,7 +261,17 @@ SAMPLES = {
     "scheduling:track-edit": lambda w: {"pk": w.track.pk},
     "scheduling:enroll": lambda w: {"pk": w.track.pk},
     "scheduling:end-enrollment": lambda w: {"pk": w.track.pk, "enrollment_pk": w.enrollment.pk},
+    "scheduling:cancel-series": lambda w: {"pk": w.track.pk},
     "scheduling:ical-feed": lambda w: {"token": w.calendar_token},
+    "notes:session-note": lambda w: {"pk": w.session.pk},
+    "notes:save-shared-part": lambda w: {"pk": w.session.pk},
+    "notes:save-part": lambda w: {"pk": w.session.pk, "attendee_pk": w.session.attendees.get().pk},
+    "notes:sign-all": lambda w: {"pk": w.session.pk},
+    "notes:note-detail": lambda w: {"pk": w.progress_note.pk},
+    "notes:add-addendum": lambda w: {"pk": w.progress_note.pk},
+    "notes:cosign-note": lambda w: {"pk": w.progress_note.pk},
+    "notes:patient-notes": lambda w: {"uuid": w.patient.uuid},
+    "notes:counseling-notes": lambda w: {"uuid": w.patient.uuid},
     "outcomes:patient-progress": lambda w: {"uuid": w.patient.uuid},
     "outcomes:add-measurement": lambda w: {"uuid": w.patient.uuid, "kind": "bam7"},
     "outcomes:measurement-detail": lambda w: {"uuid": w.measurement.uuid},
@@ -283,6 +312,7 @@ def urls_for(name: str, world: World) -> list[str]:
 
 def check_cell(client, url: str, cell: str, who: str) -> None:
     response = client.get(url)
+    assert_no_stored_copy(response, url, who)
     status, where = response.status_code, f"{who} GET {url}"
     if cell in {"public", "allowed", "own"}:
         assert status == 200, f"{where}: expected 200 ({cell}), got {status}"
@@ -301,6 +331,21 @@ def check_cell(client, url: str, cell: str, who: str) -> None:
         assert posted.url.startswith(LOGIN_URL), f"{who} POST {url}: went to {posted.url}"
     else:
         assert status == int(cell), f"{where}: expected {cell}, got {status}"
+
+
+PUBLIC_APPS = ("programs:", "public_intake:")
+
+
+def assert_no_stored_copy(response, url: str, who: str) -> None:
+    """Every staff response, and every response to a signed-in user, forbids browsers and
+    proxies to keep a copy (public pages for anonymous visitors set their own caching)."""
+    match = response.resolver_match
+    if who == "anonymous" and match is not None and match.view_name.startswith(PUBLIC_APPS):
+        return
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    assert {"no-store", "private"} <= directives, (
+        f"{who} GET {url}: Cache-Control is {response.get('Cache-Control')!r}"
+    )
 
 
 def assert_no_inline_code(html: str, where: str) -> None:

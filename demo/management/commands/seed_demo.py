@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from demo.intake import ensure_demo_intake
+from demo.notes import ensure_demo_notes
 from demo.schedule import ensure_demo_schedule
 from demo.users import DEMO_PASSWORD, DEMO_TOTP_BASE32, DEMO_USERS, ensure_demo_users
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
     help = "Load the fictional demo clinic (idempotent) and print the demo logins."
 
     def add_arguments(self, parser) -> None:
-        # bigger clinics for benchmarks (demo/sizes.py); small is what `make run` loads
+        # bigger clinics for benchmarks (demo/sizes/); small is what `make run` loads
         parser.add_argument("--size", choices=("small", "clinic", "large"), default="small")
         parser.add_argument("--scale", type=float, default=1.0, help="shrink a site (tests)")
 
@@ -30,6 +31,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Schedule: {schedule.tracks} new groups, {schedule.enrollments} enrollments, "
             f"{schedule.sessions} new sessions, {schedule.marked} attendance marks"
+        )
+        notes = ensure_demo_notes()
+        self.stdout.write(
+            f"Session notes: {notes.sessions} new session notes, {notes.signed} signed parts"
         )
         from demo.outcomes import ensure_demo_outcomes
 
