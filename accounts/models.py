@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts import clinic_dates
+
 
 class AuditEvent(models.Model):
     """One entry of the append-only audit log (who did what to which record, when, from where).
@@ -53,7 +55,9 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"
+        return (
+            f"{clinic_dates.moment(self.at)} {self.actor_username} {self.action} {self.object_type}"
+        )
 
     def summary(self, *, mrn: str = "") -> str:
         """What happened, in words: "Viewed the record of patient MRN-000123",

@@ -98,8 +98,12 @@ def _write(session: Session, by: User, n: int, *, sign: bool, late: bool = False
     topic, work = TOPICS[n % len(TOPICS)]
     services.save_shared_part(session_note=note, topic=topic, group_work=work, by=by)
     parts = list(note.progress_notes.select_related("patient").order_by("patient_id"))
+    plans = services.objectives_for_patients([part.patient for part in parts])
     for offset, part in enumerate(parts):
-        services.save_draft(note=part, parts=_parts(n + part.patient_id + offset), by=by)
+        chosen = [o.pk for o in plans.get(part.patient_id, [])][: 1 + (n + offset) % 2]
+        services.save_draft(
+            note=part, parts=_parts(n + part.patient_id + offset), objective_ids=chosen, by=by
+        )
     if not sign or not parts:
         return 0
     signed = services.sign_notes(notes=parts, by=by, confirm_similar=True)

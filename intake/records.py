@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
@@ -57,6 +58,22 @@ def sections_for(disclosure: Disclosure) -> list[Section]:
     if missing:
         raise ImproperlyConfigured(f"No section renderer registered for {missing}")
     return [_renderers[kind](disclosure) for kind in disclosure.kinds]
+
+
+# Facts other apps add to the patient block of every printout (e.g. the diagnosis):
+# fn(patient) -> [(label, value)], in a fixed number of queries.
+FactProvider = Callable[[Any], list[tuple[str, str]]]
+_fact_providers: list[FactProvider] = []
+
+
+def register_fact(provider: FactProvider) -> FactProvider:
+    if provider not in _fact_providers:
+        _fact_providers.append(provider)
+    return provider
+
+
+def facts_for(patient: Any) -> list[tuple[str, str]]:
+    return [fact for provider in _fact_providers for fact in provider(patient)]
 
 
 def assessment_context(assessment: Assessment) -> dict:

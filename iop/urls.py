@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/", include("accounts.urls")),
     path("intake/", include("intake.urls")),
     path("schedule/", include("scheduling.urls")),
+    path("treatment/", include("treatment.urls")),
     path("notes/", include("notes.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("admin/", admin.site.urls),

@@ -15,6 +15,10 @@ PART_HELP = {
 }
 
 
+def objective_label(objective) -> str:
+    return f"{objective.text} (by {objective.target_date:%b} {objective.target_date.day})"
+
+
 class SharedPartForm(forms.ModelForm):
     """The part of a group's note written once: the topic and what the group did."""
 
@@ -40,9 +44,21 @@ class ProgressNoteForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, note_format: str, patient_name: str, **kwargs) -> None:
+    def __init__(
+        self, *args, note_format: str, patient_name: str, objectives: list = (), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         confirm = self.fields.pop("confirm_similar")
+        if objectives:
+            self.fields["objectives"] = forms.TypedMultipleChoiceField(
+                label="Plan objectives addressed",
+                choices=[(o.pk, objective_label(o)) for o in objectives],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="At least one, before signing: the objectives of the current "
+                "treatment plan this session worked on.",
+            )
         for name in FORMAT_FIELDS[note_format]:
             self.fields[name] = forms.CharField(
                 label=name.capitalize(),
@@ -56,7 +72,13 @@ class ProgressNoteForm(forms.Form):
         self.patient_name = patient_name
 
     def parts(self) -> dict[str, str]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_similar"}
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in ("confirm_similar", "objectives")
+        }
+
+    def objective_ids(self) -> list[int] | None:
+        """The objectives ticked (None when the patient has no signed plan to name)."""
+        return self.cleaned_data.get("objectives") if "objectives" in self.fields else None
 
 
 class SignAllForm(forms.Form):

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django import forms
+
 from intake.models import Patient
 from notes import services
 from notes.forms import ProgressNoteForm, SharedPartForm
 from notes.models import FORMAT_FIELDS, ProgressNote, SessionNote, clinic_note_format
 from notes.similarity import Match
 from scheduling.models import Attendee, Session
+
+WORK_LABEL_INDIVIDUAL = "What the session covered"
 
 
 @dataclass
@@ -55,10 +59,12 @@ class GroupPage:
         return [name.capitalize() for name in FORMAT_FIELDS[self.note_format]]
 
 
-def _initial(note: ProgressNote | None) -> dict[str, str]:
+def _initial(note: ProgressNote | None) -> dict:
     if note is None:
         return {}
-    return {name: getattr(note, name) for name in note.fields}
+    initial: dict = {name: getattr(note, name) for name in note.fields}
+    initial["objectives"] = [o.pk for o in note.objectives.all()]
+    return initial
 
 
 def build_group_page(
@@ -73,15 +79,17 @@ def build_group_page(
     note_format = session_note.note_format if session_note else clinic_note_format()
     notes = {
         n.attendee_id: n
-        for n in ProgressNote.objects.filter(attendee__in=attendees).select_related(
-            "signed_by", "cosigned_by"
-        )
+        for n in ProgressNote.objects.filter(attendee__in=attendees)
+        .select_related("signed_by", "cosigned_by")
+        .prefetch_related("objectives")
     }
     drafts = [n for n in notes.values() if not n.is_signed and n.text]
     matches = services.near_duplicates(drafts)
     locked = session_note is not None and bool(notes) and all(n.is_signed for n in notes.values())
     if shared_form is None and not locked:
         shared_form = SharedPartForm(instance=session_note)
+    if shared_form is not None and session.is_individual:
+        shared_form.fields["group_work"].label = WORK_LABEL_INDIVIDUAL
     objectives = services.objectives_for_patients([a.patient for a in attendees])
     rows = []
     for attendee in attendees:
@@ -95,13 +103,18 @@ def build_group_page(
                 prefix=f"p{attendee.pk}",
                 note_format=note.note_format if note else note_format,
                 patient_name=attendee.patient.display_name,
+                objectives=objectives.get(attendee.patient_id, []),
             )
+        match = matches.get(note) if note else None
+        if form is not None and match is None and attendee.pk not in warnings:
+            # the confirmation is asked for only where a near-duplicate was found
+            form.fields["confirm_similar"].widget = forms.HiddenInput()
         rows.append(
             Row(
                 attendee,
                 note,
                 form,
-                match=matches.get(note) if note else None,
+                match=match,
                 warning=warnings.get(attendee.pk, ""),
                 objectives=objectives.get(attendee.patient_id, []),
             )

@@ -124,6 +124,13 @@ class ProgressNote(models.Model):
     response = models.TextField(blank=True)
     plan = models.TextField(blank=True)
     minutes_attended = models.PositiveSmallIntegerField(null=True)
+    # the golden thread: what of the patient's current plan this session served
+    objectives = models.ManyToManyField(
+        "treatment.Objective",
+        blank=True,
+        related_name="progress_notes",
+        verbose_name="plan objectives addressed",
+    )
     due_on = models.DateField(help_text="End of the next business day after the session.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

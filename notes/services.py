@@ -30,6 +30,7 @@ from notes.models import (
 )
 from scheduling import clinictime
 from scheduling.models import PARTIAL_ATTENDANCE, Attendance, Attendee, Session
+from treatment.models import Objective, TreatmentPlan
 
 ATTENDED = (Attendance.PRESENT, *PARTIAL_ATTENDANCE)
 
@@ -143,15 +144,19 @@ def save_draft(
     note: ProgressNote,
     parts: Mapping[str, str],
     by: User,
+    objective_ids: Iterable[int] | None = None,
     request: HttpRequest | None = None,
 ) -> ProgressNote:
-    """Keep what was typed in the note's parts (its format's only); refused once signed."""
+    """Keep what was typed in the note's parts (its format's only) and the plan
+    objectives it names (None: leave them); refused once signed."""
     note = _locked(note)
     _refuse_if_locked(note)
     for name in note.fields:
         if name in parts:
             setattr(note, name, parts[name])
     note.save()
+    if objective_ids is not None:
+        _link_objectives(note, objective_ids)
     _record(request, by, Action.CHANGE, obj=note, patient=note.patient, detail="draft saved")
     return note
 
@@ -159,7 +164,12 @@ def save_draft(
 # --- Signing --------------------------------------------------------------------------------
 
 
-def missing_for_signing(note: ProgressNote, session_note: SessionNote) -> list[str]:
+def missing_for_signing(
+    note: ProgressNote, session_note: SessionNote, plan_objectives: list[Objective]
+) -> list[str]:
+    """What a note lacks before it can be signed. A patient with a signed plan: the note
+    names at least one of its objectives (before the first plan is signed, in the first
+    days of care, there is none to name)."""
     missing = [
         f"write the {getattr(note._meta.get_field(name), 'verbose_name', name)}"
         for name in note.fields
@@ -167,6 +177,8 @@ def missing_for_signing(note: ProgressNote, session_note: SessionNote) -> list[s
     ]
     if not session_note.topic.strip():
         missing.insert(0, "give the session's topic")
+    if plan_objectives and not note.objectives.exists():
+        missing.append("choose the plan objectives this session addressed")
     return missing
 
 
@@ -225,8 +237,9 @@ def sign_notes(
     for note in notes:
         _refuse_if_locked(note)
     session_note = SessionNote.objects.get(pk=notes[0].session_note_id)
+    plans = objectives_for_patients([note.patient for note in notes])
     for note in notes:
-        missing = missing_for_signing(note, session_note)
+        missing = missing_for_signing(note, session_note, plans.get(note.patient_id, []))
         if missing:
             raise IncompleteNote([f"{note.patient.display_name}: {m}" for m in missing])
     matches = near_duplicates(notes)
@@ -249,12 +262,13 @@ def save_and_sign(
     parts: Mapping[str, str],
     sign: bool,
     by: User,
+    objective_ids: Iterable[int] | None = None,
     confirm_similar: bool = False,
     request: HttpRequest | None = None,
 ) -> ProgressNote:
     """Save the draft and, when asked, sign it: a refused signature keeps nothing
     (the page shows what was typed again)."""
-    note = save_draft(note=note, parts=parts, by=by, request=request)
+    note = save_draft(note=note, parts=parts, objective_ids=objective_ids, by=by, request=request)
     if sign:
         (note,) = sign_notes(notes=[note], by=by, confirm_similar=confirm_similar, request=request)
     return note
@@ -321,10 +335,39 @@ def write_counseling_note(
 # --- The golden thread: objectives of the patient's current plan ---------------------------
 
 
-def objectives_for_patients(patients: Iterable[Patient]) -> dict[int, list]:
-    """Each patient's objectives of their current treatment plan, by patient id."""
-    return {}
+PLAN_ORDER = ("goal__problem__position", "goal__problem__pk", "goal__position", "position", "pk")
 
 
-def objectives_of(note: ProgressNote) -> list:
-    return []
+def objectives_for_patients(patients: Iterable[Patient]) -> dict[int, list[Objective]]:
+    """Each patient's objectives of their current (latest signed) treatment plan, by
+    patient id, in plan order. One query for any number of patients."""
+    ids = [p.pk for p in patients]
+    if not ids:
+        return {}
+    latest = (
+        TreatmentPlan.objects.signed()
+        .filter(patient__in=ids)
+        .order_by("patient_id", "-version")
+        .distinct("patient_id")
+        .values("pk")
+    )
+    found: dict[int, list[Objective]] = {}
+    for objective in (
+        Objective.objects.filter(goal__problem__plan__in=latest)
+        .select_related("goal__problem__plan")
+        .order_by(
+            "goal__problem__position", "goal__problem__pk", "goal__position", "position", "pk"
+        )
+    ):
+        found.setdefault(objective.goal.problem.plan.patient_id, []).append(objective)
+    return found
+
+
+def objectives_of(note: ProgressNote) -> list[Objective]:
+    return list(note.objectives.order_by("pk"))
+
+
+def _link_objectives(note: ProgressNote, objective_ids: Iterable[int]) -> None:
+    """Only objectives of the patient's current plan can be named."""
+    allowed = {o.pk for o in objectives_for_patients([note.patient]).get(note.patient_id, [])}
+    note.objectives.set([pk for pk in objective_ids if pk in allowed])

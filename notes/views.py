@@ -128,6 +128,7 @@ def save_part(request: HttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
         services.save_and_sign(
             note=note,
             parts=form.parts(),
+            objective_ids=form.objective_ids(),
             sign=signing,
             confirm_similar=form.cleaned_data["confirm_similar"],
             by=request.user,
@@ -153,11 +154,13 @@ def _part_form(
 ) -> ProgressNoteForm:
     from notes.models import clinic_note_format
 
+    objectives = services.objectives_for_patients([attendee.patient])
     return ProgressNoteForm(
         request.POST,
         prefix=f"p{attendee.pk}",
         note_format=note_format or clinic_note_format(),
         patient_name=attendee.patient.display_name,
+        objectives=objectives.get(attendee.patient_id, []),
     )
 
 

@@ -224,9 +224,12 @@ class CounselorCaseload:
         return sum(row.flag_under_minimum for row in self.rows)
 
 
-def caseloads(*, counselors: list, monday: date, today: date) -> list[CounselorCaseload]:
-    """Each counselor's open admissions with the week's hours and group enrollments that
-    do not match their care, in four queries."""
+def caseloads(
+    *, counselors: list, monday: date, today: date, with_exceptions: bool = True
+) -> list[CounselorCaseload]:
+    """Each counselor's open admissions with the week's hours and (unless
+    `with_exceptions` is off: the home panel counts flags only) the group enrollments that
+    do not match their care, in four queries (three without)."""
     sunday = monday + timedelta(days=6)
     admissions = list(
         Admission.objects.filter(
@@ -239,7 +242,11 @@ def caseloads(*, counselors: list, monday: date, today: date) -> list[CounselorC
         patient_ids=[a.patient_id for a in admissions], start=monday, end=sunday + timedelta(1)
     )
     rules = _track_rules({a.program_id for a in admissions}) if admissions else []
-    exceptions = _exception_enrollments([a.patient_id for a in admissions], monday)
+    exceptions = (
+        _exception_enrollments([a.patient_id for a in admissions], monday)
+        if with_exceptions
+        else {}
+    )
     by_counselor: dict[int, list[CaseloadRow]] = defaultdict(list)
     for admission in admissions:
         week = WeekHours(

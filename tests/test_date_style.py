@@ -69,6 +69,10 @@ def _staff_pages() -> list[str]:
         Track.objects.first().get_absolute_url(),
         session.get_absolute_url(),
         reverse("scheduling:patient-attendance", args=[patient.uuid]),
+        reverse("outcomes:dashboard"),
+        reverse("outcomes:patient-progress", args=[patient.uuid]),
+        reverse("notes:patient-notes", args=[patient.uuid]),
+        reverse("notes:session-note", args=[session.pk]),
     ]
 
 

@@ -55,6 +55,10 @@ class ConsentForm(forms.ModelForm):
         help_texts = {
             "kind": "A TPO consent covers treatment, payment and health care operations until "
             "revoked; SUD counseling notes need a consent of their own.",
+            "recipient": "A person or organization, or a class of recipients (e.g. “my "
+            "treating providers”). For a TPO consent, leave it empty for the rule's wording: "
+            "my treating providers, health plans, third-party payers, and people helping "
+            "to operate this program.",
             "purpose": "A TPO consent's purpose is filled in for you.",
             "expires_on": "A date, an event, or both (whichever comes first).",
             "expiry_event_detail": "Only when the event is “another event”.",

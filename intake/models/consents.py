@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts import clinic_dates
 from intake.models.assessments import Assessment
 from intake.models.base import InvalidTransition, _fmt
 from intake.models.patients import Patient
@@ -395,7 +396,7 @@ class Disclosure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Disclosure of {self.disclosed_at:%Y-%m-%d}"
+        return f"Disclosure of {clinic_dates.moment(self.disclosed_at)}"
 
     @property
     def kinds(self) -> tuple[str, ...]:

@@ -556,8 +556,9 @@ def test_print_and_disclose_pages_have_pinned_query_counts(
     consent = consent_for(patient)
     # queries beyond the signed-in baseline; each page also checks the user's roles
     pages = {
-        # assessment (+ patient), audit, substances, addenda, decision
-        "print assessment": (print_url(completed), "get", None, 6),
+        # assessment (+ patient), audit, substances, addenda, decision, the diagnosis
+        # (treatment's fact in the patient block)
+        "print assessment": (print_url(completed), "get", None, 7),
         # patient, admissions, consents, latest signed assessment, audit
         "disclose page": (disclose_url(patient), "get", None, 6),
         # the same 5 reads, the chosen consent, 2 savepoints, the consent locked, the

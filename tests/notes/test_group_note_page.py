@@ -168,4 +168,4 @@ def test_query_count_does_not_grow_with_the_group(
         assert response.content.decode().count('value="sign"') == size
 
 
-QUERIES = 13
+QUERIES = 15

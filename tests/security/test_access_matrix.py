@@ -214,6 +214,40 @@ class World:
             by=self.counselor,
         )
 
+    def signed_plan(self):
+        """The caseload patient's plan in force (version 1), with a confirmed diagnosis."""
+        from tests.treatment.conftest import signed_plan
+
+        self._assess(self.patient)
+        return signed_plan(self.patient, self.counselor)
+
+    @cached_property
+    def draft_plan(self):
+        from treatment import services
+
+        self.signed_plan  # noqa: B018  (the draft is the review of the signed plan)
+        return services.start_plan(patient=self.patient, by=self.counselor)
+
+    @cached_property
+    def awaiting_patient_plan(self):
+        """A plan the counselor has signed, of a second caseload patient."""
+        from tests.treatment.conftest import confirm_diagnosis, rows
+        from treatment import services
+
+        patient = AdmissionFactory(primary_counselor=self.counselor, program=program("IOP")).patient
+        self._assess(patient)
+        confirm_diagnosis(patient, self.counselor)
+        plan = services.start_plan(patient=patient, by=self.counselor)
+        services.save_plan(plan=plan, rows=rows(), by=self.counselor)
+        return services.sign_as_counselor(plan=plan, by=self.counselor)
+
+    def _assess(self, patient) -> None:
+        from intake import services
+
+        assessment = AssessmentFactory(patient=patient, moderate=True, created_by=self.intake_user)
+        SubstanceFactory(assessment=assessment)
+        services.complete_assessment(assessment=assessment, by=self.intake_user)
+
     @cached_property
     def calendar_token(self):
         from scheduling.models import CalendarFeed
@@ -282,6 +316,15 @@ SAMPLES = {
     "outcomes:record-collection": lambda w: {"uuid": w.screen.uuid},
     "outcomes:record-results": lambda w: {"uuid": w.screen.uuid},
     "outcomes:dashboard-csv": lambda w: {"table": "census-today"},
+    "treatment:diagnosis": lambda w: {"uuid": w.patient.uuid},
+    "treatment:plan-list": lambda w: {"uuid": w.patient.uuid},
+    "treatment:start-plan": lambda w: {"uuid": w.patient.uuid},
+    "treatment:chart": lambda w: {"uuid": w.patient.uuid},
+    "treatment:plan-detail": lambda w: {"uuid": w.signed_plan.uuid},
+    "treatment:edit-plan": lambda w: {"uuid": w.draft_plan.uuid},
+    "treatment:sign-plan": lambda w: {"uuid": w.draft_plan.uuid},
+    "treatment:patient-signature": lambda w: {"uuid": w.awaiting_patient_plan.uuid},
+    "treatment:print-plan": lambda w: {"uuid": w.signed_plan.uuid},
 }
 # The admin row is checked on these pages.
 ADMIN_URLS = ("admin:index", "admin:accounts_auditevent_changelist", "admin:auth_user_changelist")

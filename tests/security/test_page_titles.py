@@ -61,4 +61,4 @@ def test_patient_pages_are_titled_by_kind_and_mrn(director_client, counselor, in
     }
     for url, kind in pages.items():
         title = html.unescape(TITLE.search(director_client.get(url).content.decode()).group(1))
-        assert title.startswith(f"{kind} · MRN {patient.mrn}"), title
+        assert title.startswith(f"{kind} · {patient.mrn}"), title

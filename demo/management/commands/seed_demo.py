@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from demo.intake import ensure_demo_intake
 from demo.notes import ensure_demo_notes
 from demo.schedule import ensure_demo_schedule
+from demo.treatment import ensure_demo_treatment
 from demo.users import DEMO_PASSWORD, DEMO_TOTP_BASE32, DEMO_USERS, ensure_demo_users
 
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
 
         measured = ensure_demo_outcomes()
         self.stdout.write(f"Outcomes: {measured} new BAMs, with PHQ-9, GAD-7 and drug screens")
+        plans = ensure_demo_treatment()
+        self.stdout.write(f"Treatment: diagnoses and plans for {plans} new patients")
 
         if options["size"] != "small":
             from demo.sizes import seed_size  # factory-boy and Faker: development-only

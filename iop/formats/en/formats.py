@@ -9,6 +9,6 @@ DATE_FORMAT = "D, M j, Y"  # Tue, Dec 1, 2026
 DATETIME_FORMAT = "D, M j, Y, g:i A"  # Tue, Dec 1, 2026, 4:45 PM
 TIME_FORMAT = "g:i A"  # 4:45 PM
 SHORT_DATE_FORMAT = "M j, Y"  # Dec 1, 2026 (birth dates, where a weekday means nothing)
-SHORT_DATETIME_FORMAT = "M j, g:i A"  # Dec 1, 4:45 PM (within the current year's lists)
+SHORT_DATETIME_FORMAT = "D, M j, g:i A"  # Tue, Dec 1, 4:45 PM (lists of this week and next)
 MONTH_DAY_FORMAT = "D, M j"  # Tue, Dec 1 (inside a week)
 YEAR_MONTH_FORMAT = "F Y"  # December 2026
