@@ -113,4 +113,4 @@ def test_a_two_factor_code_sent_while_waiting_is_refused_with_429(db):
     second = client.post(VERIFY, {"code": "000000"})  # at once: django-otp makes it wait
     assert second.status_code == 429
     assert int(second["Retry-After"]) >= 1
-    assert "That code was not accepted" in second.content.decode()
+    assert "Too soon after a wrong code" in second.content.decode()

@@ -97,7 +97,13 @@ def test_an_inquiry_becomes_an_iop_admission(page, live_server, shoot, intake_us
     # a mistake first: a future date of birth is refused beside the field, nothing lost
     page.get_by_label("Date of birth").fill("2099-01-01")
     page.get_by_role("button", name="Create patient record").click()
-    expect(page.get_by_text("Date of birth cannot be in the future.")).to_be_visible()
+    # next to the field, and as a link in the error summary above the form
+    expect(
+        page.locator(".invalid-feedback").get_by_text("Date of birth cannot be in the future.")
+    ).to_be_visible()
+    expect(
+        page.locator("#error-summary").get_by_text("Date of birth cannot be in the future.")
+    ).to_be_visible()
     expect(page.get_by_label("Legal first name")).to_have_value("Noor")
     check(page, shoot, "patient-form-error")
     page.get_by_label("Date of birth").fill("1992-08-19")

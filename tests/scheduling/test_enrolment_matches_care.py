@@ -30,7 +30,7 @@ def test_a_patient_without_an_open_admission_is_refused(track):
 
 def test_joining_before_the_admission_started_is_refused(track):
     patient = admitted(start_date=DAY)
-    with pytest.raises(EnrollmentError, match="admitted on Wed 4 Mar 2026") as caught:
+    with pytest.raises(EnrollmentError, match="admitted on Wed, Mar 4, 2026") as caught:
         enroll_patient(track=track, patient=patient, joined=DAY - timedelta(days=1), today=DAY)
     assert caught.value.field == "joined"
     enroll_patient(track=track, patient=patient, joined=DAY, today=DAY)  # the first day is fine

@@ -104,7 +104,7 @@ def test_a_cancelled_session_shows_its_reason_who_and_when(
     session = book(patient, counselor, room, WEDNESDAY, "14:00")
     url = reverse("scheduling:cancel-session", args=[session.pk])
     html = intake_client.get(url).content.decode()
-    assert "4 March 2026" in html or "March 4, 2026" in html  # the date affected
+    assert "Mar 4, 2026" in html  # the date affected
     response = intake_client.post(url, {"reason": "tbd"})
     assert response.status_code == 200 and "Say a little more" in response.content.decode()
     response = intake_client.post(url, {"reason": "The patient called in sick this morning."})
