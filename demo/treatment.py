@@ -91,7 +91,9 @@ def ensure_signed_plan(patient: Patient, counselor: User) -> TreatmentPlan:
         _diagnose(patient, counselor)
     draft = _write(patient, counselor, statuses=("in_progress", "not_started"))
     _sign(draft, patient, counselor, declined=False)
-    return services.current_plan(patient)
+    signed = services.current_plan(patient)
+    assert signed is not None  # just signed
+    return signed
 
 
 @transaction.atomic
