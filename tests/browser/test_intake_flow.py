@@ -232,7 +232,7 @@ def test_every_other_intake_page_passes_axe(page, live_server, shoot, intake_use
 
     assert page.goto(f"{live_server.url}/intake/patients/{alma.uuid}/consents/new/").ok
     page.get_by_role("button", name="Save consent").click()
-    expect(page.get_by_text("Give an expiry date or an expiry event.")).to_be_visible()
+    expect(page.get_by_text("Give an expiry date or an expiry event.", exact=True)).to_be_visible()
     check(page, shoot, "consent-form-errors")
     consent = alma.consents.get(kind=Consent.Kind.RECIPIENT)  # beside the demo TPO consent
     visit(f"/intake/patients/{alma.uuid}/consents/{consent.uuid}/revoke/", "consent-revoke")
@@ -255,7 +255,7 @@ def test_every_other_intake_page_passes_axe(page, live_server, shoot, intake_use
     ).ok
     page.get_by_label("Discharge date").fill("2001-01-01")
     page.get_by_role("button", name="Discharge").click()
-    expect(page.get_by_text("the discharge can't be before that")).to_be_visible()
+    expect(page.get_by_text("the discharge can't be before that").first).to_be_visible()
     check(page, shoot, "discharge-error")
     visit(f"/intake/patients/{imani.uuid}/admissions/{admission.pk}/change-level/", "change-level")
 
