@@ -512,7 +512,7 @@ class World:
 
     @cached_property
     def inquiry(self):
-        return InquiryFactory()
+        return InquiryFactory(created_at=timezone.now() - timedelta(days=2))
 
     @cached_property
     def contacted_inquiry(self):
@@ -544,6 +544,13 @@ class World:
             assessment=assessment, final_level="IOP", reason="", by=self.intake_user
         )
         return assessment.patient
+
+    @cached_property
+    def amendable_decision(self):
+        assessment = self._signed()
+        return intake_services.decide_placement(
+            assessment=assessment, final_level="IOP", reason="", by=self.intake_user
+        )
 
     def _book(self, day: date, hhmm: str):
         return scheduling_services.book_individual_session(

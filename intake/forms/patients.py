@@ -8,7 +8,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
-from intake.forms.common import _ZIP, SEARCH_MAX_LENGTH, US_STATES, DateInput, clean_us_phone
+from intake.forms.common import (
+    _ZIP,
+    SEARCH_MAX_LENGTH,
+    US_STATES,
+    DateInput,
+    clean_us_phone,
+)
 from intake.models import (
     Patient,
 )

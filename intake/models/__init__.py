@@ -9,16 +9,18 @@ from intake.models.assessments import (
     SCREENING_KEYS,
     Addendum,
     Assessment,
+    DecisionAmendment,
     PlacementDecision,
     RecommendationView,
     Substance,
 )
-from intake.models.base import InvalidTransition
+from intake.models.base import InvalidTransition, Refused
 from intake.models.consents import Consent, Disclosure, RecordKind
 from intake.models.history import LevelChange, level_history
 from intake.models.inquiries import ContactAttempt, Inquiry, InquiryQuerySet
 from intake.models.patients import (
     Patient,
+    PatientMerge,
     PatientQuerySet,
     format_mrn,
     next_mrn,
@@ -27,6 +29,9 @@ from intake.models.patients import (
 
 __all__ = [
     "InvalidTransition",
+    "Refused",
+    "PatientMerge",
+    "DecisionAmendment",
     "InquiryQuerySet",
     "Inquiry",
     "ContactAttempt",

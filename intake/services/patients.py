@@ -5,17 +5,24 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts import audit
+from intake import dates
 from intake.models import (
     Inquiry,
     Patient,
 )
-from intake.services.common import _locked, _record
+from intake.services.common import _locked, _record, _within
 
 Action = audit.Action
 
 # --- Patients -------------------------------------------------------------------------
+
+
+def _check_birth_date(patient: Patient) -> None:
+    """Patients are 12 to 110 years old (docs/date-ranges.md)."""
+    _within(patient.date_of_birth, dates.birth_date(timezone.localdate()), field="date_of_birth")
 
 
 @transaction.atomic
@@ -31,6 +38,7 @@ def create_patient(
         inquiry = _locked(Inquiry, inquiry.pk)
         inquiry.mark_converted()  # raises InvalidTransition before anything is saved
         patient.inquiry = inquiry
+    _check_birth_date(patient)
     patient.created_by = by
     patient.save()
     _record(request, by, Action.CREATE, obj=patient, patient=patient)
@@ -41,6 +49,7 @@ def create_patient(
 def update_patient(
     *, patient: Patient, changed: list[str], by: User, request: HttpRequest | None = None
 ) -> Patient:
+    _check_birth_date(patient)
     patient.save()
     # field names only: the values are the patient's details
     detail = "changed: " + ", ".join(changed) if changed else "saved without changes"

@@ -17,7 +17,7 @@ from intake.models import (
     Inquiry,
     InvalidTransition,
 )
-from intake.views.common import Action, _get_inquiry, _page, intake_only
+from intake.views.common import Action, _get_inquiry, _page, _show_refusal, intake_only
 
 INQUIRY_FILTERS = [("open", "Open"), *Inquiry.Status.choices, ("all", "All")]
 
@@ -93,7 +93,8 @@ def log_contact(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         services.log_contact(inquiry=inquiry, by=request.user, request=request, **form.cleaned_data)
     except InvalidTransition as exc:
-        messages.error(request, str(exc))
+        _show_refusal(form, exc)
+        return _render_inquiry(request, inquiry, contact_form=form)
     else:
         messages.success(request, "Contact attempt logged.")
     return redirect(inquiry)
