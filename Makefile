@@ -48,11 +48,13 @@ bench: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	@$(WITHDB) '$(PY) -m mypy'
 
 test: install chromium
 	@$(WITHDB) '$(PY) -m ruff check . && \
 	  $(PY) -m ruff format --check . && \
 	  $(PY) manage.py makemigrations --check --dry-run && \
+	  $(PY) -m mypy && \
 	  $(PY) -m pytest $(PYTEST_ARGS)'
 
 clean-db:

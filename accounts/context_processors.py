@@ -7,12 +7,13 @@ from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, roles_of
 # (label, url name, roles that see it); the first entry every signed-in staff member sees.
 STAFF_NAV = [
     ("Home", "accounts:home", None),
-    ("Inquiries", "intake:inquiry-list", (INTAKE, DIRECTOR)),
+    ("Call requests", "intake:inquiry-list", (INTAKE, DIRECTOR)),
     ("Patients", "intake:patient-list", (INTAKE, DIRECTOR)),
     ("My week", "scheduling:week", (COUNSELOR,)),
     ("Schedule", "scheduling:week", (INTAKE, DIRECTOR)),
     ("Caseload", "scheduling:caseload", (COUNSELOR, INTAKE, DIRECTOR)),
     ("Groups", "scheduling:track-list", (INTAKE, DIRECTOR)),
+    ("Co-sign notes", "notes:cosign-queue", (COUNSELOR, DIRECTOR)),
     ("Audit log", "accounts:audit-log", (DIRECTOR,)),
     ("Locked accounts", "accounts:lockout-list", (DIRECTOR,)),
     ("Sign-in security", "accounts:two-factor", None),

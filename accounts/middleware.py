@@ -1,4 +1,5 @@
-"""Request-wide security: idle sign-out, the two-factor requirement, Permissions-Policy."""
+"""Request-wide security: idle sign-out, an absolute session limit, the two-factor
+requirement, no stored copies of staff pages, Permissions-Policy."""
 
 from __future__ import annotations
 
@@ -32,6 +33,13 @@ TWO_FACTOR_EXEMPT = frozenset(
 PUBLIC_NAMESPACES = frozenset({"programs", "public_intake"})
 
 
+def max_age_message() -> str:
+    seconds = settings.SESSION_MAX_AGE_SECONDS
+    hours = seconds / 3600
+    span = f"{hours:g} hour{'s' if hours != 1 else ''}" if hours >= 1 else f"{seconds} seconds"
+    return f"You were signed out: a session lasts at most {span}. Sign in again to continue."
+
+
 def idle_message() -> str:
     minutes = round(settings.IDLE_TIMEOUT_SECONDS / 60)
     span = f"{minutes} minutes" if minutes != 1 else "1 minute"
@@ -41,7 +49,9 @@ def idle_message() -> str:
 
 
 class IdleTimeoutMiddleware:
-    """Ends a signed-in session after IDLE_TIMEOUT_SECONDS without a request.
+    """Ends a signed-in session after IDLE_TIMEOUT_SECONDS without a request, and
+    SESSION_MAX_AGE_SECONDS after sign-in however active it is (activity never moves
+    that limit).
 
     The browser (static/js/idle.js) warns first and saves open drafts before the deadline;
     this is the server's side of the rule, which holds whatever the browser does.
@@ -52,15 +62,17 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            if sessions.is_past_max_age(request):
+                return self._sign_out(request, "max-age", max_age_message())
             if sessions.is_idle_expired(request):
-                return self._sign_out(request)
+                return self._sign_out(request, "idle", idle_message())
             sessions.touch(request)
         return self.get_response(request)
 
-    def _sign_out(self, request: HttpRequest) -> HttpResponse:
-        request.iop_logout_reason = "idle"
+    def _sign_out(self, request: HttpRequest, reason: str, message: str) -> HttpResponse:
+        setattr(request, "iop_logout_reason", reason)  # noqa: B010 (read by accounts.signals)
         logout(request)
-        messages.info(request, idle_message())
+        messages.info(request, message)
         if request.headers.get("X-Requested-With") == "fetch":
             return HttpResponse(status=401)
         next_url = request.get_full_path() if request.method == "GET" else request.path
@@ -79,9 +91,11 @@ class TwoFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return None
         match = request.resolver_match
+        if match is None:
+            return None
         if match.view_name in TWO_FACTOR_EXEMPT or match.namespace in PUBLIC_NAMESPACES:
             return None
         step = two_factor.pending_step(request)
@@ -106,3 +120,40 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+NO_STORE = "no-store, private"
+
+
+def is_public_response(request: HttpRequest) -> bool:
+    """A public page (catalog, call request) for an anonymous visitor: its own views
+    decide its caching. Everything else may show patient data or a staff member's work."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.namespace in PUBLIC_NAMESPACES
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every staff response and on every response
+    to a signed-in user, so neither the browser nor a proxy keeps a copy of a page that
+    may show patient data (docs/security.md "Headers"). A view's own never_cache (which
+    says more) is kept; anything else is replaced. Outermost but for the security
+    middleware, so redirects and refusals made by other middleware get it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not is_public_response(request) and not forbids_storing(response):
+            response.headers["Cache-Control"] = NO_STORE
+            response.headers.pop("Expires", None)
+        return response
+
+
+def forbids_storing(response: HttpResponse) -> bool:
+    """The response already says no-store and private (Django's never_cache does)."""
+    directives = {d.strip().lower() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives

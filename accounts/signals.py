@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-from accounts import sessions
+from accounts import sessions, two_factor
 from accounts.audit import record
 from accounts.models import AuditEvent
 
@@ -15,7 +15,14 @@ def on_logged_in(sender, request, user, **kwargs) -> None:
     if request is None:
         return
     sessions.start(request)
-    record(request, Action.LOGIN, user=user)
+    step = two_factor.step_for(user)
+    two_factor.set_pending_step(request, step)
+    if step == two_factor.VERIFY:
+        record(request, Action.PASSWORD_ACCEPTED, user=user, detail="two-factor code to come")
+    elif step == two_factor.ENROL:
+        record(request, Action.PASSWORD_ACCEPTED, user=user, detail="two-factor set-up to come")
+    else:
+        record(request, Action.LOGIN, user=user)
 
 
 def on_logged_out(sender, request, user, **kwargs) -> None:

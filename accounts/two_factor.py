@@ -7,6 +7,7 @@ device must enter a code after the password in every new session
 
 from __future__ import annotations
 
+import math
 import secrets
 from base64 import b32encode
 from binascii import unhexlify
@@ -14,10 +15,10 @@ from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django_otp import devices_for_user, user_has_device
 from django_otp.models import Device
@@ -26,7 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import sessions
-from accounts.roles import is_director
+from accounts.roles import Viewer, is_director
 
 VERIFY = "verify"
 ENROL = "enrol"
@@ -35,7 +36,7 @@ SETUP_SALT = "accounts.two_factor.setup"
 SETUP_MAX_AGE = 15 * 60  # seconds a set-up page stays usable
 
 
-def is_required_for(user: AbstractBaseUser) -> bool:
+def is_required_for(user: Viewer) -> bool:
     """Directors see everything; admin users can make accounts and grant roles."""
     return is_director(user) or user.is_staff or user.is_superuser
 
@@ -47,15 +48,18 @@ def pending_step(request: HttpRequest) -> str:
     """
     step = request.session.get(sessions.TWO_FACTOR_STEP)
     if step is None:
-        user = request.user
-        if user_has_device(user):
-            step = VERIFY
-        elif is_required_for(user):
-            step = ENROL
-        else:
-            step = ""
+        step = step_for(request.user)
         request.session[sessions.TWO_FACTOR_STEP] = step
     return step
+
+
+def step_for(user: Viewer) -> str:
+    """What `user` must do after the password: VERIFY, ENROL or "" (nothing)."""
+    if user_has_device(user):
+        return VERIFY
+    if is_required_for(user):
+        return ENROL
+    return ""
 
 
 def set_pending_step(request: HttpRequest, step: str) -> None:
@@ -65,7 +69,7 @@ def set_pending_step(request: HttpRequest, step: str) -> None:
 # --- setting up an authenticator -------------------------------------------------------
 
 
-def new_setup_token(*, user: AbstractBaseUser) -> tuple[str, str]:
+def new_setup_token(*, user: Viewer) -> tuple[str, str]:
     """A fresh secret (hex) and a signed token carrying it through the set-up form.
 
     Nothing is stored until the user proves, with a code, that the app has the secret.
@@ -75,7 +79,7 @@ def new_setup_token(*, user: AbstractBaseUser) -> tuple[str, str]:
     return key, token
 
 
-def key_from_setup_token(*, user: AbstractBaseUser, token: str) -> str | None:
+def key_from_setup_token(*, user: Viewer, token: str) -> str | None:
     try:
         data = signing.loads(token, salt=SETUP_SALT, max_age=SETUP_MAX_AGE)
     except signing.BadSignature:
@@ -91,7 +95,7 @@ def base32_secret(key: str) -> str:
     return " ".join(b32[i : i + 4] for i in range(0, len(b32), 4))
 
 
-def otpauth_url(*, user: AbstractBaseUser, key: str) -> str:
+def otpauth_url(*, user: Viewer, key: str) -> str:
     issuer = settings.OTP_TOTP_ISSUER.replace(":", "")
     label = quote(f"{issuer}:{user.get_username()}")
     params = urlencode({"secret": base32_secret(key).replace(" ", ""), "digits": 6, "period": 30})
@@ -115,7 +119,7 @@ def code_matches_key(*, key: str, code: str) -> bool:
 
 
 @transaction.atomic
-def enrol(*, user: AbstractBaseUser, key: str) -> tuple[TOTPDevice, list[str]]:
+def enrol(*, user: Viewer, key: str) -> tuple[TOTPDevice, list[str]]:
     """Replace the user's authenticator with this key; fresh backup codes. Returns both."""
     TOTPDevice.objects.filter(user=user).delete()
     totp = TOTP(unhexlify(key))
@@ -127,7 +131,7 @@ def enrol(*, user: AbstractBaseUser, key: str) -> tuple[TOTPDevice, list[str]]:
 
 
 @transaction.atomic
-def make_backup_codes(*, user: AbstractBaseUser) -> list[str]:
+def make_backup_codes(*, user: Viewer) -> list[str]:
     """New one-time backup codes; the old ones stop working."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
@@ -136,7 +140,7 @@ def make_backup_codes(*, user: AbstractBaseUser) -> list[str]:
     return codes
 
 
-def backup_codes(*, user: AbstractBaseUser) -> list[str]:
+def backup_codes(*, user: Viewer) -> list[str]:
     return list(
         StaticToken.objects.filter(device__user=user, device__confirmed=True)
         .order_by("id")
@@ -145,7 +149,7 @@ def backup_codes(*, user: AbstractBaseUser) -> list[str]:
 
 
 @transaction.atomic
-def remove_devices(*, user: AbstractBaseUser) -> None:
+def remove_devices(*, user: Viewer) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
@@ -158,7 +162,7 @@ def normalise_code(code: str) -> str:
 
 
 @transaction.atomic
-def verify_code(*, user: AbstractBaseUser, code: str) -> Device | None:
+def verify_code(*, user: Viewer, code: str) -> Device | None:
     """The device that accepts `code` (six digits: the app; otherwise a backup code).
 
     django-otp throttles each device after failures (growing delays), so guessing is slow.
@@ -166,12 +170,37 @@ def verify_code(*, user: AbstractBaseUser, code: str) -> Device | None:
     code = normalise_code(code)
     if not code:
         return None
-    want = TOTPDevice if (code.isascii() and code.isdigit() and len(code) == 6) else StaticDevice
+    want = _device_kind(code)
     for device in devices_for_user(user, confirmed=True, for_verify=True):
         if isinstance(device, want) and device.verify_token(code):
             return device
     return None
 
 
-def has_authenticator(user: AbstractBaseUser) -> bool:
+def _device_kind(code: str) -> type[Device]:
+    """Six digits are an authenticator code; anything else a backup code."""
+    return TOTPDevice if (code.isascii() and code.isdigit() and len(code) == 6) else StaticDevice
+
+
+def wait_seconds(*, user: Viewer, code: str) -> int:
+    """Seconds before `code` can be checked at all (0: now).
+
+    After a wrong code django-otp makes the device wait (1, 2, 4, 8... seconds times the
+    throttle factor) and, until then, refuses even the right code without checking it.
+    """
+    want = _device_kind(normalise_code(code))
+    waits = []
+    for device in devices_for_user(user, confirmed=True):
+        if not isinstance(device, want):
+            continue
+        allowed, data = device.verify_is_allowed()
+        if allowed:
+            return 0
+        until = (data or {}).get("locked_until")
+        left = (until - timezone.now()).total_seconds() if until else 1
+        waits.append(max(1, math.ceil(left)))
+    return min(waits, default=0)
+
+
+def has_authenticator(user: Viewer) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

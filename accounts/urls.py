@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from accounts import views
 from accounts.forms import SignInForm
+from accounts.password_reset import ThrottledPasswordResetView
 
 app_name = "accounts"
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path("keep-alive/", views.keep_alive, name="keep-alive"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        ThrottledPasswordResetView.as_view(
             success_url=reverse_lazy("accounts:password-reset-done"),
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
@@ -53,6 +54,7 @@ urlpatterns = [
     ),
     path("two-factor/turn-off/", views.two_factor_disable, name="two-factor-disable"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("audit/export/", views.audit_log_export, name="audit-log-export"),
     path("locked-accounts/", views.lockout_list, name="lockout-list"),
     path("locked-accounts/unlock/", views.unlock_account, name="unlock-account"),
 ]

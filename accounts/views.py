@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import django_otp
@@ -19,9 +21,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 
+from accounts import audit_csv, lockouts, sessions, throttle, two_factor
 from accounts import home as home_panels
-from accounts import lockouts, sessions, two_factor
 from accounts.audit import record
 from accounts.decorators import role_required
 from accounts.forms import AuditFilterForm, CodeForm, SetupForm, UnlockForm
@@ -46,12 +49,13 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     """django-axes' answer to a locked-out sign-in: the login page, saying what to do."""
     cool_off = get_cool_off(request)
     minutes = round(cool_off.total_seconds() / 60) if cool_off else None
-    return render(
+    response = render(
         request,
         "registration/login.html",
         {"form": AuthenticationForm(request), "locked_out": True, "lockout_minutes": minutes},
-        status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+    # each attempt during a lockout restarts it: the whole cool-off is what is left
+    return throttle.too_many(response, cool_off.total_seconds() if cool_off else 60)
 
 
 @require_POST
@@ -133,11 +137,16 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return redirect(request.get_full_path())
         if form.is_valid():
             if two_factor.code_matches_key(key=key, code=form.cleaned_data["code"]):
+                # a required set-up is the second step of this sign-in
+                completes_sign_in = two_factor.pending_step(request) == two_factor.ENROL
                 device, _codes = two_factor.enrol(user=user, key=key)
-                request.session.cycle_key()
-                django_otp.login(request, device)
-                two_factor.set_pending_step(request, two_factor.VERIFY)
                 record(request, Action.CHANGE, obj=device, detail="two-factor sign-in set up")
+                if completes_sign_in:
+                    _complete_sign_in(request, device)
+                else:
+                    request.session.cycle_key()
+                    django_otp.login(request, device)
+                two_factor.set_pending_step(request, two_factor.VERIFY)
                 messages.success(
                     request, "Two-factor sign-in is on. Keep your backup codes somewhere safe."
                 )
@@ -163,6 +172,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@throttle.two_factor_refusal_is_429
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in, for users with an authenticator."""
     user = request.user
@@ -173,21 +183,44 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = two_factor.verify_code(user=user, code=form.cleaned_data["code"])
-        if device is not None:
-            request.session.cycle_key()
-            django_otp.login(request, device)
-            record(request, Action.LOGIN, detail="two-factor code accepted")
-            return redirect(_next_url(request))
-        record(request, Action.LOGIN_FAILED, detail="two-factor code rejected")
-        form.add_error(
-            "code",
-            "That code was not accepted. Codes change every 30 seconds; after several wrong "
-            "codes you must wait a little longer before each try.",
-        )
+        code = form.cleaned_data["code"]
+        wait = two_factor.wait_seconds(user=user, code=code)
+        if wait:
+            record(request, Action.LOGIN_FAILED, detail="two-factor code too soon to check")
+            form.add_error("code", _wait_message(wait))
+        else:
+            device = two_factor.verify_code(user=user, code=code)
+            if device is not None:
+                _complete_sign_in(request, device)
+                return redirect(_next_url(request))
+            record(request, Action.LOGIN_FAILED, detail="two-factor code rejected")
+            form.add_error(
+                "code",
+                "That code was not accepted. Codes change every 30 seconds; after a wrong "
+                "code you must wait a little before the next try (longer after each one).",
+            )
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
     )
+
+
+def _wait_message(seconds: int) -> str:
+    span = "1 second" if seconds == 1 else f"{seconds} seconds"
+    if seconds >= 120:
+        span = f"{math.ceil(seconds / 60)} minutes"
+    return (
+        f"Too soon after a wrong code: this code was not checked. Wait {span}, then type "
+        "the code your app shows at that moment."
+    )
+
+
+def _complete_sign_in(request: HttpRequest, device) -> None:
+    """The second factor is accepted: only now is the user signed in."""
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    kind = "backup code" if isinstance(device, StaticDevice) else "authenticator code"
+    record(request, Action.SECOND_FACTOR, obj=device, detail=kind)
+    record(request, Action.LOGIN, detail="password and second factor")
 
 
 @login_required
@@ -265,6 +298,30 @@ def _filtered_events(form: AuditFilterForm):
     if data["end"]:
         events = events.filter(at__date__lte=data["end"])
     return events
+
+
+@role_required(DIRECTOR)
+@require_POST
+def audit_log_export(request: HttpRequest) -> HttpResponse:
+    """The filtered audit entries as CSV (ISO dates). The filters come by POST, like the
+    page's, so a typed MRN never reaches a URL; the export is an audit entry itself."""
+    form = AuditFilterForm(request.POST)
+    if not form.is_valid():
+        page = Paginator(AuditEvent.objects.none(), AUDIT_PAGE_SIZE).get_page(1)
+        return render(request, "accounts/audit_log.html", {"form": form, "page": page}, status=400)
+    events = _filtered_events(form).select_related(None)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    rows = audit_csv.write(response, events.iterator(chunk_size=2000))
+    patient_uuid = form.cleaned_data["patient"]
+    record(
+        request,
+        Action.EXPORT,
+        patient=SimpleNamespace(uuid=patient_uuid) if patient_uuid else None,
+        detail=f"audit log CSV, {rows} entr{'y' if rows == 1 else 'ies'}; "
+        f"filters: {audit_csv.describe_filters(form.cleaned_data)}",
+    )
+    return response
 
 
 def _mrn_of(patient_uuid: str) -> str:

@@ -222,6 +222,43 @@ def page_ical() -> Request:
     return Request(url=url)
 
 
+def page_group_note() -> Request:
+    """The note page of the largest group already held (12 at the clinic size), as its
+    lead counselor: the shared part and one individual part per patient who came."""
+    Session = _model("scheduling.Session")
+    _model("notes.SessionNote")
+    session = (
+        Session.objects.scheduled()
+        .filter(track__isnull=False, end__lte=timezone.now())
+        .annotate(came=Count("attendees", filter=Q(attendees__attendance__in=ATTENDED)))
+        .filter(came__lte=12)
+        .order_by("-came", "-start")
+        .prefetch_related("counselor_links__counselor")
+        .first()
+    )
+    if session is None or not session.came:
+        raise Missing("no group session with attendance seeded")
+    counselor = session.counselor_links.all()[0].counselor
+    return Request(url=_url(("notes:session-note",), pk=session.pk), user=counselor)
+
+
+ATTENDED = ("present", "late", "left_early")
+
+
+def page_dashboard() -> Request:
+    return Request(url=_url(("outcomes:dashboard",)), user=_staff(DIRECTOR))
+
+
+def page_patient_progress() -> Request:
+    measurement = _model("outcomes.Measurement").objects.order_by("-taken_on", "pk").first()
+    if measurement is None:
+        raise Missing("no progress measures seeded")
+    return Request(
+        url=_url(("outcomes:patient-progress",), uuid=measurement.patient.uuid),
+        user=_staff(DIRECTOR),
+    )
+
+
 PAGES: list[tuple[str, Callable[[], Request]]] = [
     ("home", page_home),
     ("program detail", page_program_detail),
@@ -234,6 +271,9 @@ PAGES: list[tuple[str, Callable[[], Request]]] = [
     ("program's week", page_program_week),
     ("caseload + weekly hours", page_caseload),
     ("iCal feed", page_ical),
+    ("group note (12 patients)", page_group_note),
+    ("director's dashboard", page_dashboard),
+    ("patient progress", page_patient_progress),
 ]
 FLOOR = ("floor: /healthz", page_floor)
 

@@ -131,6 +131,9 @@ DEMO_PATIENTS = (
                 "alcohol", 7, {"audit": 21}),
     DemoPatient("Luis", "Serrano", date(1984, 10, 3), "male", "counselor2", 4, (2, 0, 1, 1, 1, 1),
                 "opioids", 23, {"cows": 9}),
+    # an adolescent (16): the caseload judges their weeks against IOP's adolescent range
+    DemoPatient("Tobias", "Lindqvist", date(2010, 5, 9), "male", "counselor", 4, (0, 0, 1, 1, 2, 1),
+                "cannabis", 16, {"dast10": 4}, referral=Assessment.ReferralSource.FAMILY),
 )  # fmt: skip
 
 # one patient mid-assessment: a draft to resume
@@ -145,9 +148,9 @@ def ensure_demo_intake() -> None:
     intake = users["intake"]
     for demo in DEMO_INQUIRIES:
         _ensure_inquiry(demo, by=intake)
-    for number, demo in enumerate(DEMO_PATIENTS, start=50):
+    for number, patient in enumerate(DEMO_PATIENTS, start=50):
         _ensure_patient(
-            demo, by=intake, counselor=users[demo.counselor], phone=f"(213) 555-01{number}"
+            patient, by=intake, counselor=users[patient.counselor], phone=f"(213) 555-01{number}"
         )
     _ensure_draft(DRAFT_PATIENT, by=intake)
 
@@ -290,6 +293,21 @@ def _ensure_patient(demo: DemoPatient, *, by: User, counselor: User, phone: str)
                 covers_attendance=True,
                 signed_on=start,
                 expiry_event=Consent.ExpiryEvent.END_OF_TREATMENT,
+            ),
+            patient=patient,
+            by=by,
+        )
+        # the one consent most patients sign at admission under the 2024 rule
+        services.add_consent(
+            consent=Consent(
+                kind=Consent.Kind.TPO,
+                recipient="",
+                purpose="",
+                information="My intake assessment and my attendance records",
+                covers_assessment=True,
+                covers_attendance=True,
+                signed_on=start,
+                expiry_event=Consent.ExpiryEvent.NONE,
             ),
             patient=patient,
             by=by,

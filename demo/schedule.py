@@ -125,6 +125,8 @@ def ensure_demo_schedule(*, today: date | None = None) -> ScheduleSummary:
             ).created
         summary.sessions += _book_individual(patients, users, rooms, monday)
         summary.marked = _take_attendance(patients, users, today)
+        summary.enrollments += _enroll_by_exception(patients, tracks, users, today)
+        _cancel_one_group_session(tracks, users, today)
     return summary
 
 
@@ -184,6 +186,41 @@ def _enroll(patients, tracks: dict[str, Track], today: date) -> int:
         services.enroll_patient(track=track, patient=patient, joined=joined, today=today)
         enrolled += 1
     return enrolled
+
+
+EXCEPTION_REASON = (
+    "Stepping down from PHP next week: joins the IOP evening group early to get to know it."
+)
+CANCEL_REASON = "Clinic closed for staff training; the group meets again on Monday."
+
+
+def _enroll_by_exception(patients, tracks: dict[str, Track], users, today: date) -> int:
+    """One PHP patient also in the IOP evening group, with the reason for the exception."""
+    evening = tracks.get("IOP Evening")
+    php = next((p for p in patients if p.program_code == "PHP"), None)
+    if evening is None or php is None or evening.enrollments.filter(patient=php).exists():
+        return 0
+    admission = php.admissions.filter(end_date__isnull=True).first()
+    services.enroll_patient(
+        track=evening,
+        patient=php,
+        joined=max(admission.start_date, today - timedelta(days=7)),
+        exception_reason=EXCEPTION_REASON,
+        by=users["intake"],
+        today=today,
+    )
+    return 1
+
+
+def _cancel_one_group_session(tracks: dict[str, Track], users, today: date) -> None:
+    """Next week's Friday IOP morning group is cancelled, with the reason."""
+    morning = tracks.get("IOP Morning")
+    if morning is None or morning.sessions.filter(status=Session.Status.CANCELLED).exists():
+        return
+    friday = clinictime.monday_of(today) + timedelta(days=7 + 4)
+    session = morning.sessions.scheduled().filter(occurrence_date=friday).first()
+    if session is not None:
+        services.cancel_session(session=session, reason=CANCEL_REASON, by=users["counselor"])
 
 
 def _book_individual(patients, users, rooms, monday: date) -> int:

@@ -42,7 +42,12 @@ def rate_limit_message() -> str:
 
 
 class CallRequestLimitReached(Exception):
-    """The sender's address has sent CALL_REQUESTS_PER_HOUR requests in the past hour."""
+    """The sender's address has sent CALL_REQUESTS_PER_HOUR requests in the past hour;
+    `retry_after` is the seconds until the oldest of them is an hour old."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__("call request limit reached")
+        self.retry_after = retry_after
 
 
 _NON_DIGITS = re.compile(r"[\s().\-‐–/]")
@@ -179,8 +184,12 @@ class CallRequestForm(forms.Form):
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [self.source_hash])
             since = timezone.now() - timedelta(hours=1)
             recent = Inquiry.objects.filter(source_hash=self.source_hash, created_at__gte=since)
-            if recent.count() >= settings.CALL_REQUESTS_PER_HOUR:
-                raise CallRequestLimitReached
+            stamps = list(recent.order_by("created_at").values_list("created_at", flat=True))
+            if len(stamps) >= settings.CALL_REQUESTS_PER_HOUR:
+                retry_after = max(
+                    1.0, (stamps[0] + timedelta(hours=1) - timezone.now()).total_seconds()
+                )
+                raise CallRequestLimitReached(retry_after)
             return Inquiry.objects.create(
                 name=data["name"].strip(),
                 phone=data["phone"],

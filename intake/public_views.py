@@ -1,10 +1,10 @@
 """Public pages of the intake app: the call request and its thank-you page."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts.throttle import client_address, too_many
 from intake.public_forms import (
     CallRequestForm,
     CallRequestLimitReached,
@@ -14,17 +14,6 @@ from intake.public_forms import (
 from programs.catalog import get_catalog
 
 
-def _client_address(request: HttpRequest) -> str:
-    """The visitor's IP address, looking through TRUSTED_PROXY_COUNT reverse proxies."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @sensitive_post_parameters()
 def request_call(request: HttpRequest) -> HttpResponse:
     catalog = get_catalog()
@@ -32,21 +21,25 @@ def request_call(request: HttpRequest) -> HttpResponse:
     form = CallRequestForm(
         request.POST if request.method == "POST" else None,
         programs=catalog,
-        source_hash=hash_source(_client_address(request)),
+        source_hash=hash_source(client_address(request)),
         initial={"program": preselected},
     )
+    retry_after = 0.0
     if request.method == "POST" and form.is_valid():
         try:
             form.save()
-        except CallRequestLimitReached:
+        except CallRequestLimitReached as refused:
             form.add_error(None, rate_limit_message())
+            retry_after = refused.retry_after
         else:
             return redirect("public_intake:request-call-thanks")
-    return render(
+    response = render(
         request,
         "programs/request_call.html",
         {"form": form, "catalog": catalog, "preselected": preselected},
     )
+    # the limit's refusal: the same page with its message, and a status a program can read
+    return too_many(response, retry_after) if retry_after else response
 
 
 def request_call_thanks(request: HttpRequest) -> HttpResponse:

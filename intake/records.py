@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
@@ -17,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
 
-from intake.models import Assessment, Disclosure, PlacementDecision, RecordKind
+from intake.models import Assessment, Consent, Disclosure, PlacementDecision, RecordKind
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,41 @@ def register(kind: str, render: SectionRenderer) -> None:
     _renderers[kind] = render
 
 
+def registered_kinds() -> frozenset[str]:
+    """The kinds of record some app can render for a disclosure."""
+    return frozenset(_renderers)
+
+
+def may_disclose(consent: Consent, record_kind: str, *, on: date | None = None) -> bool:
+    """May a record of `record_kind` leave the clinic under `consent` on `on` (today by
+    default)? The question any app asks before it sends or prints a kind of record for
+    someone outside: the kind must be registered here by the app that owns it, and the
+    consent in force that day and covering it (`Consent.allows`: SUD counseling notes
+    only under a consent for them, which lets out nothing else)."""
+    return record_kind in _renderers and consent.allows(record_kind, on=on)
+
+
 def sections_for(disclosure: Disclosure) -> list[Section]:
     missing = [kind for kind in disclosure.kinds if kind not in _renderers]
     if missing:
         raise ImproperlyConfigured(f"No section renderer registered for {missing}")
     return [_renderers[kind](disclosure) for kind in disclosure.kinds]
+
+
+# Facts other apps add to the patient block of every printout (e.g. the diagnosis):
+# fn(patient) -> [(label, value)], in a fixed number of queries.
+FactProvider = Callable[[Any], list[tuple[str, str]]]
+_fact_providers: list[FactProvider] = []
+
+
+def register_fact(provider: FactProvider) -> FactProvider:
+    if provider not in _fact_providers:
+        _fact_providers.append(provider)
+    return provider
+
+
+def facts_for(patient: Any) -> list[tuple[str, str]]:
+    return [fact for provider in _fact_providers for fact in provider(patient)]
 
 
 def assessment_context(assessment: Assessment) -> dict:

@@ -18,6 +18,16 @@ urlpatterns = [
     path("patients/<uuid:uuid>/edit/", views.edit_patient, name="edit-patient"),
     path("patients/<uuid:uuid>/consents/new/", views.add_consent, name="add-consent"),
     path(
+        "patients/<uuid:uuid>/consents/form/<slug:kind>/",
+        views.consent_form_to_sign,
+        name="consent-form-to-sign",
+    ),
+    path(
+        "patients/<uuid:uuid>/consents/<uuid:consent_uuid>/print/",
+        views.print_consent,
+        name="print-consent",
+    ),
+    path(
         "patients/<uuid:uuid>/consents/<uuid:consent_uuid>/revoke/",
         views.revoke_consent,
         name="revoke-consent",

@@ -8,6 +8,7 @@ DATABASE_URL, EMAIL_HOST_PASSWORD) may instead be read from a file named by
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -107,6 +108,9 @@ INSTALLED_APPS = [
     "programs",
     "intake",
     "scheduling",
+    "treatment",
+    "notes",
+    "outcomes",
     # demo and benchmark data (`seed_demo`, `demo_code`): above every app, imported by none
     "demo",
 ]
@@ -115,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.PermissionsPolicyMiddleware",
+    # no stored copies of staff pages (public pages for anonymous visitors excepted)
+    "accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,6 +131,8 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # an empty 405 (require_POST) gets the site's error page
+    "accounts.errors.MethodNotAllowedPageMiddleware",
     # last, as django-axes asks: turns a locked-out sign-in into the lockout page
     "axes.middleware.AxesMiddleware",
 ]
@@ -157,9 +165,15 @@ if not DATABASE_URL:
         "DATABASE_URL is not set. Use `make run` / `make test` (they start an "
         "embedded PostgreSQL) or point DATABASE_URL at a PostgreSQL 15+ server."
     )
+# The development server (`manage.py runserver`, `make run`) serves each browser
+# connection on its own thread; kept-open connections there would mean one PostgreSQL
+# connection per thread for as long as the browser or crawler keeps its socket, until
+# "too many clients". So under runserver every request closes its connection.
+RUNSERVER = sys.argv[1:2] == ["runserver"]
+CONN_MAX_AGE = 0 if RUNSERVER else envint("CONN_MAX_AGE", "60")
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", "60"), conn_health_checks=True
+        DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
     )
 }
 if os.environ.get("IOP_TEST_DB"):
@@ -190,8 +204,16 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"
+
+# Session notes: DAP (data, assessment, plan) or BIRP (behavior, intervention, response,
+# plan); days the clinic is closed, which do not count as business days for a note's due
+# date (ISO dates, comma-separated).
+NOTE_FORMAT = os.environ.get("NOTE_FORMAT", "DAP").upper()
+NOTE_HOLIDAYS = envlist("NOTE_HOLIDAYS", "")
 USE_I18N = True
 USE_TZ = True
+# the clinic's date and time style ("Tue, Dec 1, 2026, 4:45 PM"): iop/formats/en/formats.py
+FORMAT_MODULE_PATH = ["iop.formats"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -256,9 +278,19 @@ IDLE_TIMEOUT_SECONDS = envint("IDLE_TIMEOUT_SECONDS", "900")
 IDLE_WARNING_SECONDS = envint("IDLE_WARNING_SECONDS", "780")
 if not 0 < IDLE_WARNING_SECONDS < IDLE_TIMEOUT_SECONDS:
     raise ImproperlyConfigured("IDLE_WARNING_SECONDS must be between 0 and IDLE_TIMEOUT_SECONDS.")
-# the server forgets a session this long after it was last saved (a backstop: the idle
-# sign-out above ends it much sooner)
-SESSION_COOKIE_AGE = envint("SESSION_MAX_AGE_SECONDS", str(12 * 3600))
+# the longest a session lasts from sign-in, however active (accounts/sessions.py keeps the
+# sign-in time; the idle rule never moves it). Django's own expiry is the same figure,
+# as a backstop for sessions nobody comes back to.
+SESSION_MAX_AGE_SECONDS = envint("SESSION_MAX_AGE_SECONDS", str(12 * 3600))
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS
+
+# How long a counselor's reason to see a patient lasts (intake/access.py, docs/security.md
+# "Who sees which patient"): a session gives access from ACCESS_SESSION_DAYS_BEFORE days
+# before it starts to ACCESS_SESSION_DAYS_AFTER days after it ends (cancelled ones: none);
+# a caseload admission until ACCESS_CLOSING_DAYS days after the discharge date.
+ACCESS_SESSION_DAYS_BEFORE = envint("ACCESS_SESSION_DAYS_BEFORE", "7")
+ACCESS_SESSION_DAYS_AFTER = envint("ACCESS_SESSION_DAYS_AFTER", "30")
+ACCESS_CLOSING_DAYS = envint("ACCESS_CLOSING_DAYS", "14")
 
 # Sign-in lockout (django-axes): LOGIN_FAILURE_LIMIT failed sign-ins for one username
 # within LOGIN_LOCKOUT_MINUTES lock that username until the time has passed without
@@ -276,6 +308,8 @@ AXES_RESET_ON_SUCCESS = True
 # the app's own audit log records every sign-in and sign-out
 AXES_DISABLE_ACCESS_LOG = True
 AXES_HTTP_RESPONSE_CODE = 429
+# a stale or missing CSRF token: the site's 403 page, saying the form expired
+CSRF_FAILURE_VIEW = "accounts.errors.csrf_failure"
 
 # Two-factor sign-in (django-otp): required for clinical directors, available to everyone
 # (Staff > Sign-in security).
@@ -305,6 +339,11 @@ PERMISSIONS_POLICY = (
     "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
 
+# Password-reset e-mail (accounts/password_reset.py): requests an hour from one address
+# (beyond: 429) and e-mails an hour to one address typed (beyond: nothing sent, same page).
+PASSWORD_RESETS_PER_ADDRESS = envint("PASSWORD_RESETS_PER_ADDRESS", "5")
+PASSWORD_RESETS_PER_ACCOUNT = envint("PASSWORD_RESETS_PER_ACCOUNT", "3")
+
 # Public call requests: how many one address may send per hour.
 CALL_REQUESTS_PER_HOUR = envint("CALL_REQUESTS_PER_HOUR", "5")
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, use
@@ -315,16 +354,29 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Harbor Light Recovery Center")
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "(213) 555-0100")
 CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "1200 Example Avenue, Los Angeles, CA 90012")
+# Opening hours, clinic time: an individual session outside them (or on a closed day)
+# is booked only after the person booking confirms it (scheduling/limits.py).
+CLINIC_OPENS = os.environ.get("CLINIC_OPENS", "07:00")
+CLINIC_CLOSES = os.environ.get("CLINIC_CLOSES", "21:00")
+CLINIC_OPEN_DAYS = envlist("CLINIC_OPEN_DAYS", "Mon,Tue,Wed,Thu,Fri,Sat")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "filters": {
+        # during a database outage: the first failure's traceback, then a count a minute
+        "database_outage": {
+            "()": "iop.logfilters.DatabaseOutageFilter",
+            "interval": envint("LOG_OUTAGE_INTERVAL_SECONDS", "60"),
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # request lines carry URLs only; patients are addressed by UUID, never by name
         "django.server": {"level": "INFO"},
+        "django.request": {"filters": ["database_outage"]},
         # django-axes reports each sign-in at INFO; failures and lockouts (WARNING) stay
         "axes": {"level": "WARNING"},
     },

@@ -10,4 +10,9 @@ class SchedulingConfig(AppConfig):
         from scheduling.records import register_sections
 
         register_sections()
+        # a counselor sees the patients of their sessions, around each session's date
+        from intake.access import register_counselor_access
+        from scheduling.access import session_patient_ids
+
+        register_counselor_access(session_patient_ids)
         from scheduling import home_panels  # noqa: F401  (registers the staff-home panel)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from copy import copy
+from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
@@ -13,12 +14,13 @@ from accounts.models import AuditEvent
 
 
 def record_for_patients(
-    request: HttpRequest,
+    request: HttpRequest | None,
     action: str,
     *,
     obj: models.Model | None,
     patients: Iterable,
     detail: str = "",
+    user: Any = None,
 ) -> None:
     """One event per patient, so each patient's trail shows the page, in two queries
     whatever the number of patients: accounts.audit.record writes the first, the
@@ -26,7 +28,7 @@ def record_for_patients(
     patients = list(patients)
     if not patients:
         return
-    first = record(request, action, obj=obj, patient=patients[0], detail=detail)
+    first = record(request, action, obj=obj, patient=patients[0], detail=detail, user=user)
     others = []
     for patient in patients[1:]:
         event = copy(first)

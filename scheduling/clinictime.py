@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from accounts import clinic_dates
+
 # The dates the schedule works with. Week and series arithmetic near date.min or
 # date.max (year 1, year 9999) overflows; forms and query strings stay inside these.
 EARLIEST = date(2000, 1, 1)
@@ -71,23 +73,18 @@ def minutes_of_day(moment: datetime) -> int:
 
 
 def day_display(day: date) -> str:
-    """'Mon 9 Mar 2026'."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """'Mon, Mar 9, 2026' (the clinic's date style, accounts/clinic_dates.py)."""
+    return clinic_dates.day(day)
 
 
 def span_display(start: datetime, end: datetime) -> str:
-    """'Mon 9 Mar 2026, 09:00–12:00' in clinic time."""
-    start, end = local(start), local(end)
-    same_day = start.date() == end.date()
-    head = f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}"
-    if same_day:
-        return f"{head}–{end:%H:%M}"
-    return f"{head} – {end:%a} {end.day} {end:%b}, {end:%H:%M}"
+    """'Mon, Mar 9, 2026, 9:00 AM – 12:00 PM' in clinic time."""
+    return clinic_dates.span(start, end)
 
 
 def time_span_display(start: datetime, end: datetime) -> str:
-    start, end = local(start), local(end)
-    return f"{start:%H:%M}–{end:%H:%M}"
+    """'9:00 AM – 12:00 PM' in clinic time."""
+    return clinic_dates.time_range(start, end)
 
 
 def parse_date(value: str | None) -> date | None:

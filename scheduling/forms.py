@@ -1,16 +1,19 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time
+import datetime as dt
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.roles import COUNSELOR
+from accounts.validators import REASON_HELP, ReasonField
 from intake.models import Patient
 from programs.models import Program
-from scheduling import clinictime
+from scheduling import clinictime, limits
 from scheduling.models import (
     PARTIAL_ATTENDANCE,
     Attendance,
@@ -45,6 +48,33 @@ class StaffChoiceField(forms.ModelChoiceField):
 class PatientChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Patient) -> str:
         return f"{obj.display_name} ({obj.mrn})"
+
+
+def minutes_field(*, label: str = "Length (minutes)", required: bool = True, help_text: str = ""):
+    """A session length between 5 minutes and 8 hours, with the limits said in words."""
+    limits_text = f"From 5 to {MAX_SESSION_MINUTES} minutes (8 hours)."
+    message = f"A session lasts from 5 to {MAX_SESSION_MINUTES} minutes (8 hours)."
+    return forms.IntegerField(
+        label=label,
+        min_value=5,
+        max_value=MAX_SESSION_MINUTES,
+        required=required,
+        help_text=f"{limits_text} {help_text}".strip(),
+        error_messages={
+            "min_value": message,
+            "max_value": message,
+            "invalid": "Enter the length as a whole number of minutes.",
+            "required": "Enter the length in minutes.",
+        },
+    )
+
+
+def moment_display(moment: datetime) -> str:
+    """'Tue, Dec 1, 2026, 4:45 PM' in clinic time."""
+    moment = clinictime.local(moment)
+    hour = moment.hour % 12 or 12
+    ampm = "AM" if moment.hour < 12 else "PM"
+    return f"{moment:%a, %b} {moment.day}, {moment.year}, {hour}:{moment.minute:02d} {ampm}"
 
 
 class DateInput(forms.DateInput):
@@ -144,6 +174,9 @@ class WeekForm(ClinicDatesMixin, forms.Form):
 
 
 class IndividualSessionForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
+    """An individual session. A date in the past or a time outside the clinic's opening
+    hours is booked only once the `confirm` box (shown with the warning) is ticked."""
+
     patient = PatientChoiceField(queryset=Patient.objects.none())
     counselor = StaffChoiceField(queryset=User.objects.none())
     session_type = forms.ModelChoiceField(
@@ -152,13 +185,8 @@ class IndividualSessionForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
     room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True))
     date = forms.DateField(widget=DateInput())
     start_time = forms.TimeField(label="Starts at", widget=TimeInput())
-    minutes = forms.IntegerField(
-        label="Length (minutes)",
-        min_value=5,
-        max_value=MAX_SESSION_MINUTES,
-        required=False,
-        help_text="Leave empty for the type's usual length.",
-    )
+    minutes = minutes_field(required=False, help_text="Leave empty for the type's usual length.")
+    confirm = forms.BooleanField(label="Yes, book it at this date and time", required=False)
 
     def __init__(
         self, *args, patients: QuerySet[Patient], counselor_choices: QuerySet[User], **kwargs
@@ -166,25 +194,67 @@ class IndividualSessionForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["patient"].queryset = patients
         self.fields["counselor"].queryset = counselor_choices
+        self.fields["date"].help_text = f"From {limits.SESSION_PAST_DAYS} days ago to a year ahead."
+        self.fields[
+            "start_time"
+        ].help_text = f"The clinic is open {limits.opening_hours().describe()}."
+        self.warnings: list[str] = []
         if not self.is_bound:
+            # the box appears with a warning, once a date and time need it
+            self.fields["confirm"].widget = forms.HiddenInput()
             self.initial.setdefault(
                 "session_type", SessionType.objects.filter(slug=SessionType.INDIVIDUAL).first()
             )
+
+    def clean_date(self) -> dt.date:
+        day = self.cleaned_data["date"]
+        limits.check_session_date(day, today=clinictime.today())
+        return day
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("session_type") and not cleaned.get("minutes"):
             cleaned["minutes"] = cleaned["session_type"].default_minutes
+        start, minutes = cleaned.get("start"), cleaned.get("minutes")
+        if start and minutes:
+            self.warnings = self._unusual(start, minutes)
+            if self.warnings and not cleaned.get("confirm"):
+                for warning in self.warnings:
+                    self.add_error("confirm", warning)
+        if not self.warnings:
+            self.fields["confirm"].widget = forms.HiddenInput()
         return cleaned
+
+    @staticmethod
+    def _unusual(start: datetime, minutes: int) -> list[str]:
+        end = start + timedelta(minutes=minutes)
+        found = []
+        if start < timezone.now():
+            found.append(
+                f"This session starts in the past ({moment_display(start)}). Tick the box "
+                "to record it anyway."
+            )
+        hours = limits.opening_hours()
+        if not hours.is_open(start, end):
+            found.append(
+                f"{moment_display(start)} is outside the clinic's opening hours "
+                f"({hours.describe()}). Tick the box to book it anyway."
+            )
+        return found
 
 
 class RescheduleForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
-    date = forms.DateField(widget=DateInput())
-    start_time = forms.TimeField(label="Starts at", widget=TimeInput())
-    minutes = forms.IntegerField(
-        label="Length (minutes)", min_value=5, max_value=MAX_SESSION_MINUTES
+    date = forms.DateField(
+        widget=DateInput(), help_text=f"From {limits.SESSION_PAST_DAYS} days ago to a year ahead."
     )
+    start_time = forms.TimeField(label="Starts at", widget=TimeInput())
+    minutes = minutes_field()
     room = forms.ModelChoiceField(queryset=Room.objects.filter(is_active=True))
+
+    def clean_date(self) -> dt.date:
+        day = self.cleaned_data["date"]
+        limits.check_session_date(day, today=clinictime.today())
+        return day
 
     @classmethod
     def initial_for(cls, session: Session) -> dict:
@@ -198,11 +268,9 @@ class RescheduleForm(ClinicDatesMixin, WhenFormMixin, forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         label="Reason for cancelling",
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Staff see this on the session. Do not name patients.",
+        help_text=f"{REASON_HELP} Staff see this on the session. Do not name patients.",
     )
 
 
@@ -245,7 +313,19 @@ class AttendanceForm(forms.Form):
 
 class EnrollForm(ClinicDatesMixin, forms.Form):
     patient = PatientChoiceField(queryset=Patient.objects.none())
-    joined = forms.DateField(label="Joins on", widget=DateInput())
+    joined = forms.DateField(
+        label="Joins on",
+        widget=DateInput(),
+        help_text="Not before the patient's admission, and at most a year ahead.",
+    )
+    exception_reason = ReasonField(
+        label="Reason for an exception",
+        required=False,
+        help_text=(
+            "Only when the patient is admitted to another program than the group's (for "
+            f"example, stepping down from PHP). {REASON_HELP}"
+        ),
+    )
 
     def __init__(self, *args, patients: QuerySet[Patient], **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,11 +333,33 @@ class EnrollForm(ClinicDatesMixin, forms.Form):
 
 
 class EndEnrollmentForm(ClinicDatesMixin, forms.Form):
-    left = forms.DateField(
+    """The last day in the group and why; `confirmed` is set by the confirmation step."""
+
+    last_day = forms.DateField(
         label="Last day in the group",
         widget=DateInput(),
-        help_text="They are off the group's sessions from the next day.",
+        help_text=(
+            "They are off the group's sessions from the next day. At most "
+            f"{limits.ENROLLMENT_END_PAST_DAYS} days back, and at most a year ahead."
+        ),
     )
+    reason = ReasonField(label="Reason for leaving the group")
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput())
+
+
+class CancelSeriesForm(ClinicDatesMixin, forms.Form):
+    """The first date to cancel and why; `confirmed` is set by the confirmation step."""
+
+    start = forms.DateField(
+        label="Cancel the sessions from",
+        widget=DateInput(),
+        help_text="Today or later, after the group's first meeting, and at most a year ahead.",
+    )
+    reason = ReasonField(
+        label="Reason for cancelling",
+        help_text=f"{REASON_HELP} Staff see this on each cancelled session. Do not name patients.",
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput())
 
 
 class TrackForm(ClinicDatesMixin, forms.ModelForm):
@@ -299,8 +401,20 @@ class TrackForm(ClinicDatesMixin, forms.ModelForm):
         self.fields["co_facilitator"].queryset = counselors()
         self.fields["room"].queryset = Room.objects.filter(is_active=True)
 
+    def clean_first_date(self) -> date:
+        day = self.cleaned_data["first_date"]
+        if self.instance.pk is None or day != self.instance.first_date:
+            limits.check_track_first_date(day, today=clinictime.today())
+        return day
+
     def clean(self):
         cleaned = super().clean()
+        first, last = cleaned.get("first_date"), cleaned.get("last_date")
+        if first and last and (self.instance.pk is None or last != self.instance.last_date):
+            try:
+                limits.check_track_last_date(last, first=first, today=clinictime.today())
+            except forms.ValidationError as exc:
+                self.add_error("last_date", exc)
         lead, co = cleaned.get("lead_counselor"), cleaned.get("co_facilitator")
         if lead and co and lead == co:
             self.add_error("co_facilitator", "Choose someone other than the lead counselor.")

@@ -24,7 +24,9 @@ def counselor_panel(request: HttpRequest) -> Panel | None:
         .between(clinictime.local_midnight(today), clinictime.local_midnight(today + timedelta(1)))
         .for_calendar()
     )
-    (load,) = hours.caseloads(counselors=[user], monday=clinictime.monday_of(today), today=today)
+    (load,) = hours.caseloads(
+        counselors=[user], monday=clinictime.monday_of(today), today=today, with_exceptions=False
+    )
     return Panel(
         title="My day",
         template="scheduling/_home_panel.html",

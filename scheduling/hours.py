@@ -17,11 +17,41 @@ from django.db.models.functions import TruncDate
 from intake.models import Admission
 from programs.models import Program
 from scheduling import clinictime
-from scheduling.models import Attendee, Session, Track
+from scheduling.models import Attendee, Session, Track, TrackEnrollment
 
 BILLABLE_DAY_MINUTES = 180
 BILLABLE_MIN_PROGRAM_DAYS = 3
 BILLABLE_CODE = "H0015"
+
+ADULT_AGE = 18
+# (fewest, most) hours a week for a patient under ADULT_AGE on the Monday of the week;
+# a level not listed judges adolescents against its one range
+ADOLESCENT_RANGES: dict[str, tuple[int | None, int | None]] = {
+    Program.Code.OP: (None, 5),  # under 6
+    Program.Code.IOP: (6, 19),
+}
+
+
+def age_on(birth: date, day: date) -> int:
+    """Whole years of age on `day` (someone born on 29 February turns a year older on
+    1 March in a common year)."""
+    had_birthday = (day.month, day.day) >= (birth.month, birth.day)
+    return day.year - birth.year - (0 if had_birthday else 1)
+
+
+def is_adolescent(birth: date | None, monday: date) -> bool:
+    """Under 18 on the first day of the week (domain: "Adolescents")."""
+    return birth is not None and age_on(birth, monday) < ADULT_AGE
+
+
+def hours_range_display(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"{low}-{high} h"
+    if high is not None:
+        return f"under {high + 1} h"
+    if low is not None:
+        return f"{low}+ h"
+    return ""
 
 
 @dataclass
@@ -35,6 +65,7 @@ class WeekHours:
     program: Program | None
     days: dict[date, DayHours] = field(default_factory=dict)
     program_days: int = 0  # days a week the program's groups meet
+    adolescent: bool = False  # under 18 on the Monday: the level's adolescent range applies
 
     @property
     def scheduled_minutes(self) -> int:
@@ -53,16 +84,39 @@ class WeekHours:
         return round(self.attended_minutes / 60, 1)
 
     @property
+    def uses_adolescent_range(self) -> bool:
+        return (
+            self.adolescent and self.program is not None and self.program.code in ADOLESCENT_RANGES
+        )
+
+    @property
+    def hours_range(self) -> tuple[int | None, int | None]:
+        if self.program is None:
+            return None, None
+        if self.uses_adolescent_range:
+            return ADOLESCENT_RANGES[self.program.code]
+        return self.program.min_weekly_hours, self.program.max_weekly_hours
+
+    @property
     def minimum(self) -> int | None:
-        return self.program.min_weekly_hours if self.program else None
+        return self.hours_range[0]
 
     @property
     def maximum(self) -> int | None:
-        return self.program.max_weekly_hours if self.program else None
+        return self.hours_range[1]
 
     @property
     def range_display(self) -> str:
-        return self.program.weekly_hours_display if self.program else ""
+        """Which range the week is judged against: 'adult range 9-19 h',
+        'adolescent range 6-19 h' ('' for a level without an hours range)."""
+        hours = hours_range_display(*self.hours_range)
+        if not hours:
+            return ""
+        if self.uses_adolescent_range:
+            return f"adolescent range {hours}"
+        if self.adolescent:
+            return f"range {hours} (no separate adolescent range)"
+        return f"adult range {hours}"
 
     @property
     def scheduled_under_minimum(self) -> bool:
@@ -124,11 +178,30 @@ def _program_days(rules, program_id: int, monday: date) -> int:
     return len(days)
 
 
+def _exception_enrollments(patient_ids: list[int], monday: date) -> dict[int, list]:
+    """{patient id: enrollments in the week that do not match their care}, one query."""
+    if not patient_ids:
+        return {}
+    rows = (
+        TrackEnrollment.objects.filter(patient_id__in=patient_ids)
+        .exclude(exception_reason="")
+        .overlapping(monday, monday + timedelta(days=7))
+        .select_related("track")
+        .order_by("joined", "pk")
+    )
+    result: dict[int, list] = defaultdict(list)
+    for enrollment in rows:
+        result[enrollment.patient_id].append(enrollment)
+    return result
+
+
 @dataclass
 class CaseloadRow:
     admission: Admission
     week: WeekHours
     week_is_over: bool = False
+    exceptions: list = field(default_factory=list)  # TrackEnrollments outside their care
+    extras: list = field(default_factory=list)  # one list of texts per scheduling.hooks column
 
     @property
     def patient(self):
@@ -151,8 +224,12 @@ class CounselorCaseload:
         return sum(row.flag_under_minimum for row in self.rows)
 
 
-def caseloads(*, counselors: list, monday: date, today: date) -> list[CounselorCaseload]:
-    """Each counselor's open admissions with the week's hours, in three queries."""
+def caseloads(
+    *, counselors: list, monday: date, today: date, with_exceptions: bool = True
+) -> list[CounselorCaseload]:
+    """Each counselor's open admissions with the week's hours and (unless
+    `with_exceptions` is off: the home panel counts flags only) the group enrollments that
+    do not match their care, in four queries (three without)."""
     sunday = monday + timedelta(days=6)
     admissions = list(
         Admission.objects.filter(
@@ -165,15 +242,26 @@ def caseloads(*, counselors: list, monday: date, today: date) -> list[CounselorC
         patient_ids=[a.patient_id for a in admissions], start=monday, end=sunday + timedelta(1)
     )
     rules = _track_rules({a.program_id for a in admissions}) if admissions else []
+    exceptions = (
+        _exception_enrollments([a.patient_id for a in admissions], monday)
+        if with_exceptions
+        else {}
+    )
     by_counselor: dict[int, list[CaseloadRow]] = defaultdict(list)
     for admission in admissions:
         week = WeekHours(
             program=admission.program,
             days=minutes.get(admission.patient_id, {}),
             program_days=_program_days(rules, admission.program_id, monday),
+            adolescent=is_adolescent(admission.patient.date_of_birth, monday),
         )
         by_counselor[admission.primary_counselor_id].append(
-            CaseloadRow(admission=admission, week=week, week_is_over=today > sunday)
+            CaseloadRow(
+                admission=admission,
+                week=week,
+                week_is_over=today > sunday,
+                exceptions=exceptions.get(admission.patient_id, []),
+            )
         )
     return [CounselorCaseload(c, by_counselor.get(c.pk, [])) for c in counselors]
 
@@ -214,13 +302,13 @@ def patient_weeks(
         attendees = attendees.filter(start__gte=clinictime.local_midnight(start))
     if end is not None:
         attendees = attendees.filter(start__lt=clinictime.local_midnight(end + timedelta(days=1)))
-    attendees = list(
+    history = list(
         attendees.select_related(
             "session__session_type", "session__track", "session__room"
         ).order_by("-start", "-pk")
     )
     weeks: dict[date, list[Attendee]] = defaultdict(list)
-    for attendee in attendees:
+    for attendee in history:
         weeks[clinictime.monday_of(clinictime.local(attendee.start).date())].append(attendee)
     rules = _track_rules([program.pk]) if weeks and program else []
     result = []
@@ -236,6 +324,7 @@ def patient_weeks(
             program=program,
             days=dict(days),
             program_days=_program_days(rules, program.pk, monday) if program else 0,
+            adolescent=is_adolescent(patient.date_of_birth, monday),
         )
         result.append(
             PatientWeek(

@@ -47,7 +47,7 @@ def build_calendar(sessions: Iterable[Session], *, owner: str, now: datetime) ->
 
 
 def summary(session: Session) -> str:
-    if session.track_id:
+    if session.track is not None:
         return f"{session.session_type.name}: {session.track.name}"
     return session.session_type.name
 
@@ -62,7 +62,7 @@ def _event(session: Session, now: datetime) -> icalendar.Event:
     event.add("summary", summary(session))
     event.add("location", session.room.name)
     lines = [f"Type: {session.session_type.name}"]
-    if session.track_id:
+    if session.track is not None:
         lines.append(f"Track: {session.track.name}")
     lines.append(f"Room: {session.room.name}")
     event.add("description", "\n".join(lines))

@@ -124,6 +124,13 @@ class Track(models.Model):
     last_date = models.DateField(
         null=True, blank=True, help_text="Empty: runs until further notice."
     )
+    # set when the rest of the series was cancelled (the last date moved to the day before)
+    series_cancel_reason = models.TextField(blank=True)
+    series_cancelled_from = models.DateField(null=True, blank=True)
+    series_cancelled_at = models.DateTimeField(null=True, blank=True)
+    series_cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = TrackQuerySet.as_manager()
 
@@ -205,9 +212,17 @@ class TrackEnrollment(models.Model):
     left = models.DateField(
         null=True, blank=True, help_text="First day no longer in the group. Empty: still enrolled."
     )
+    # why a patient whose care does not match the track (no admission to its program on
+    # the joining date, e.g. a PHP patient in an IOP evening group while stepping down) is in it
+    exception_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    end_reason = models.TextField(blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     objects = TrackEnrollmentQuerySet.as_manager()
@@ -234,6 +249,14 @@ class TrackEnrollment(models.Model):
 
     def is_active_on(self, day: date) -> bool:
         return self.joined <= day and (self.left is None or day < self.left)
+
+    @property
+    def is_exception(self) -> bool:
+        return bool(self.exception_reason)
+
+    @property
+    def last_day(self) -> date | None:
+        return self.left - timedelta(days=1) if self.left else None
 
 
 class SessionQuerySet(models.QuerySet):
@@ -272,11 +295,15 @@ class Session(models.Model):
     start = models.DateTimeField(db_index=True)
     end = models.DateTimeField()
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="sessions")
-    counselors = models.ManyToManyField(
+    counselors: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="SessionCounselor", related_name="sessions"
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
-    cancel_reason = models.CharField(max_length=300, blank=True)
+    cancel_reason = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     notes = models.TextField(blank=True)
     # exceptions to the series: this occurrence no longer follows its track's rule
     is_moved = models.BooleanField(default=False)
@@ -323,7 +350,7 @@ class Session(models.Model):
 
     @property
     def title(self) -> str:
-        if self.track_id:
+        if self.track is not None:
             return f"{self.track.name}: {self.session_type.name}"
         return self.session_type.name
 

@@ -41,10 +41,9 @@ def _attendance_section(disclosure: Disclosure) -> records.Section:
         patient=disclosure.patient, start=disclosure.attendance_from, end=disclosure.attendance_to
     )
     html = render_to_string("scheduling/_attendance_record.html", {**context, "h": 3})
-    period = (
-        f"{format_date(disclosure.attendance_from, 'M j, Y')} to "
-        f"{format_date(disclosure.attendance_to, 'M j, Y')}"
-    )
+    start, end = disclosure.attendance_from, disclosure.attendance_to
+    assert start is not None and end is not None  # an attendance disclosure has its period
+    period = f"{format_date(start, 'M j, Y')} to {format_date(end, 'M j, Y')}"
     return records.Section(f"Attendance, {period}", html)
 
 

@@ -1,5 +1,10 @@
 """Scheduling workflows: each runs in one transaction and leaves nothing half-saved.
 
+Every change of a session or an enrollment writes its audit event inside that same
+transaction, so the change and its trail commit together or not at all. `request` is
+passed for the audit trail (address, browser); code without one (demo data, commands)
+passes None and the acting user as `by`.
+
 The database refuses double bookings (exclusion constraints, see models.py); these
 functions turn its refusal into a BookingConflict that names the session in the way,
 without patient names (a counselor may not be allowed to see who is in it).
@@ -10,13 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
-from intake.models import Patient
-from scheduling import clinictime
+from accounts import audit
+from accounts.validators import clean_reason, validate_date_between
+from intake.models import Admission, Patient
+from scheduling import clinictime, limits
+from scheduling.audit import record_for_patients
 from scheduling.models import (
     PARTIAL_ATTENDANCE,
     Attendance,
@@ -40,12 +52,45 @@ class BookingConflict(Exception):
         super().__init__(" ".join(messages))
 
 
-class EnrollmentError(Exception):
+Action = audit.Action
+
+
+def _audit(
+    request: HttpRequest | None,
+    by: User | None,
+    action: str,
+    *,
+    obj: Model,
+    patients: Iterable[Patient] = (),
+    detail: str = "",
+) -> None:
+    """One event per patient concerned (or one without a patient), as `by`."""
+    patients = list(patients)
+    if len(patients) > 1:
+        record_for_patients(request, action, obj=obj, patients=patients, detail=detail, user=by)
+        return
+    patient = patients[0] if patients else None
+    audit.record(request, action, obj=obj, patient=patient, detail=detail, user=by)
+
+
+class ScheduleError(Exception):
+    """A refused change; `field` names the form field the message belongs to, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class EnrollmentError(ScheduleError):
     pass
 
 
 class AttendanceError(Exception):
     pass
+
+
+class SessionError(ScheduleError):
+    """A change the session's or series' state does not allow (e.g. cancelling twice)."""
 
 
 # ---------------------------------------------------------------- clashes
@@ -79,7 +124,7 @@ def find_clashes(
             SessionCounselor.objects.filter(
                 active=True, counselor_id__in=counselor_ids, start__lt=end, end__gt=start
             )
-            .exclude(session_id=exclude_session_id)
+            .exclude(_same_session(exclude_session_id))
             .select_related("counselor", "session__session_type", "session__track", "session__room")
             .order_by("start")
         )
@@ -92,7 +137,7 @@ def find_clashes(
             Attendee.objects.filter(
                 active=True, patient_id__in=patient_ids, start__lt=end, end__gt=start
             )
-            .exclude(session_id=exclude_session_id)
+            .exclude(_same_session(exclude_session_id))
             .select_related("session__session_type", "session__track", "session__room")
             .order_by("start")
         )
@@ -100,6 +145,11 @@ def find_clashes(
             who = "The patient is" if len(patient_ids) == 1 else "A patient in this group is"
             messages.append(f"{who} already in {row.session.describe()}.")
     return messages
+
+
+def _same_session(pk: int | None) -> Q:
+    """Rows of session `pk` (none when `pk` is None): a session never clashes with itself."""
+    return Q(session_id=pk) if pk is not None else Q(pk__in=[])
 
 
 def _exclusion_constraint(exc: IntegrityError) -> str | None:
@@ -110,7 +160,7 @@ def _exclusion_constraint(exc: IntegrityError) -> str | None:
     return getattr(diag, "constraint_name", None) or "exclusion"
 
 
-def _conflict(exc: IntegrityError, **clash_args) -> BookingConflict:
+def _conflict(exc: IntegrityError, **clash_args: Any) -> BookingConflict:
     """The BookingConflict for an exclusion violation; anything else is re-raised."""
     if _exclusion_constraint(exc) is None:
         raise exc
@@ -138,12 +188,13 @@ def _sync_copies(session: Session) -> None:
 def book_individual_session(
     *,
     patient: Patient,
-    counselor,
+    counselor: User,
     room: Room,
     start: datetime,
     minutes: int,
     session_type: SessionType,
-    by,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> Session:
     end = start + timedelta(minutes=minutes)
     try:
@@ -155,6 +206,7 @@ def book_individual_session(
                 session=session, counselor=counselor, start=start, end=end
             )
             Attendee.objects.create(session=session, patient=patient, start=start, end=end)
+            _audit(request, by, Action.CREATE, obj=session, patients=[patient], detail="booked")
     except IntegrityError as exc:
         raise _conflict(
             exc,
@@ -168,7 +220,13 @@ def book_individual_session(
 
 
 def reschedule_session(
-    *, session: Session, start: datetime, minutes: int, room: Room, by
+    *,
+    session: Session,
+    start: datetime,
+    minutes: int,
+    room: Room,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> Session:
     """Move one session; a track's occurrence becomes an exception to its series."""
     end = start + timedelta(minutes=minutes)
@@ -181,6 +239,7 @@ def reschedule_session(
                 session.is_moved = True
             session.save(update_fields=["start", "end", "room", "is_moved", "updated_at"])
             _sync_copies(session)
+            _audit(request, by, Action.CHANGE, obj=session, detail="rescheduled")
     except IntegrityError as exc:
         session.refresh_from_db()
         raise _conflict(
@@ -192,27 +251,45 @@ def reschedule_session(
             patient_ids=patient_ids,
             exclude_session_id=session.pk,
         ) from exc
+    except Exception:
+        session.refresh_from_db()
+        raise
     return session
 
 
-@transaction.atomic
-def cancel_session(*, session: Session, reason: str, by) -> Session:
-    reason = reason.strip()
-    if not reason:
-        raise ValueError("A cancellation needs a reason.")
+def _cancel(session: Session, *, reason: str, by: User, now: datetime) -> None:
     session.status = Session.Status.CANCELLED
-    session.cancel_reason = reason[:300]
-    session.save(update_fields=["status", "cancel_reason", "updated_at"])
+    session.cancel_reason = reason
+    session.cancelled_at, session.cancelled_by = now, by
+    session.save(
+        update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by", "updated_at"]
+    )
     _sync_copies(session)
+
+
+@transaction.atomic
+def cancel_session(
+    *, session: Session, reason: str, by: User, request: HttpRequest | None = None
+) -> Session:
+    """Cancel one session with a reason (a sentence, see accounts.validators)."""
+    reason = _reason(reason, "A cancellation needs a reason.", field="reason", error=SessionError)
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.is_cancelled:
+        raise SessionError("This session is already cancelled.")
+    _cancel(session, reason=reason, by=by, now=timezone.now())
+    _audit(request, by, Action.CHANGE, obj=session, detail="cancelled")
     return session
 
 
 @transaction.atomic
-def save_session_notes(*, session: Session, notes: str, by) -> Session:
+def save_session_notes(
+    *, session: Session, notes: str, by: User, request: HttpRequest | None = None
+) -> Session:
     session.notes = notes
     if session.track_id:
         session.is_edited = True
     session.save(update_fields=["notes", "is_edited", "updated_at"])
+    _audit(request, by, Action.CHANGE, obj=session, detail="session notes")
     return session
 
 
@@ -236,7 +313,11 @@ def attended_minutes(*, attendance: str, minutes: int | None, session_minutes: i
 
 @transaction.atomic
 def mark_attendance(
-    *, session: Session, marks: dict[int, tuple[str, int | None]], by
+    *,
+    session: Session,
+    marks: dict[int, tuple[str, int | None]],
+    by: User,
+    request: HttpRequest | None = None,
 ) -> list[Attendee]:
     """Record attendance for the attendees in `marks` (attendee id -> (attendance,
     minutes)); returns the rows that changed."""
@@ -259,14 +340,22 @@ def mark_attendance(
     Attendee.objects.bulk_update(
         changed, ["attendance", "minutes_attended", "marked_at", "marked_by"]
     )
+    if changed:
+        patients = Patient.objects.filter(pk__in=[a.patient_id for a in changed])
+        _audit(request, by, Action.CHANGE, obj=session, patients=patients, detail="attendance")
     return changed
 
 
-def mark_all_present(*, session: Session, by) -> list[Attendee]:
+def mark_all_present(
+    *, session: Session, by: User, request: HttpRequest | None = None
+) -> list[Attendee]:
     """Everyone not yet marked is present for the whole session."""
     unmarked = session.attendees.filter(attendance="").values_list("pk", flat=True)
     return mark_attendance(
-        session=session, marks=dict.fromkeys(unmarked, (Attendance.PRESENT, None)), by=by
+        session=session,
+        marks=dict.fromkeys(unmarked, (Attendance.PRESENT, None)),
+        by=by,
+        request=request,
     )
 
 
@@ -368,13 +457,14 @@ def _add_attendees(session: Session, patient_ids: Iterable[int], result: SeriesR
         except IntegrityError as exc:
             if _exclusion_constraint(exc) is None:
                 raise
+            day = clinictime.day_display(clinictime.local(session.start).date())
             result.problems.append(
-                f"{session.title} on {clinictime.day_display(session.occurrence_date)}: a patient "
-                "enrolled in the group is booked elsewhere at that time and was not added."
+                f"{session.title} on {day}: a patient enrolled in the group is booked"
+                " elsewhere at that time and was not added."
             )
 
 
-def untouched_future_sessions(track: Track, now: datetime):
+def untouched_future_sessions(track: Track, now: datetime) -> QuerySet[Session]:
     """The track's sessions still following its rule: not moved, edited, cancelled or
     attended, and not yet started."""
     marked = Attendee.objects.filter(session_id=OuterRef("pk")).exclude(attendance="")
@@ -406,7 +496,9 @@ def update_track_pattern(*, track: Track, now: datetime | None = None) -> Series
         )
         counselor_ids = track.counselor_ids()
         for session in untouched_future_sessions(track, now).order_by("start"):
-            if not track.runs_on(session.occurrence_date):
+            day = session.occurrence_date
+            assert day is not None  # every session of a track has its occurrence date
+            if not track.runs_on(day):
                 # nobody attended it yet: its planned attendees and counselors go with it,
                 # deliberately (the keys PROTECT, so no cascade can do this by accident)
                 session.attendees.all().delete()
@@ -414,7 +506,7 @@ def update_track_pattern(*, track: Track, now: datetime | None = None) -> Series
                 session.delete()
                 result.removed += 1
                 continue
-            start, end = track.occurrence_times(session.occurrence_date)
+            start, end = track.occurrence_times(day)
             try:
                 with transaction.atomic():
                     session.start, session.end = start, end
@@ -469,46 +561,234 @@ def _check_capacity(
             )
 
 
+def care_mismatch(*, track: Track, admission: Admission) -> str:
+    """Why the patient's care does not match the track ('' when it does)."""
+    if admission.program_id == track.program_id:
+        return ""
+    return (
+        f"The patient is admitted to {admission.program.name}, and {track.name} belongs to "
+        f"{track.program.name}: give the reason for this exception."
+    )
+
+
+def _check_joining(
+    track: Track, admission: Admission | None, joined: date, left: date | None, today: date
+) -> None:
+    if admission is None:
+        raise EnrollmentError(
+            "The patient has no open admission: admit them before they join a group.",
+            field="patient",
+        )
+    if joined < track.first_date or (track.last_date and joined > track.last_date):
+        raise EnrollmentError(
+            f"{track.name} does not run on {clinictime.day_display(joined)}.", field="joined"
+        )
+    if joined < admission.start_date:
+        raise EnrollmentError(
+            f"The patient was admitted on {clinictime.day_display(admission.start_date)}; "
+            "they can't join a group before that.",
+            field="joined",
+        )
+    try:
+        validate_date_between(
+            joined,
+            earliest=admission.start_date,
+            latest=today + timedelta(days=limits.FUTURE_DAYS),
+            what="The joining date",
+        )
+    except ValidationError as exc:
+        raise EnrollmentError(exc.messages[0], field="joined") from exc
+    if left is not None and left <= joined:
+        raise EnrollmentError("The leaving date must be after the joining date.", field="joined")
+
+
 def enroll_patient(
     *,
     track: Track,
     patient: Patient,
     joined: date,
     left: date | None = None,
-    by=None,
+    exception_reason: str = "",
+    by: User | None = None,
+    request: HttpRequest | None = None,
     today: date | None = None,
 ) -> tuple[TrackEnrollment, SeriesResult]:
     """Add a patient to a track from `joined` (until the day before `left`), within its
-    capacity on every one of those days; their upcoming sessions list them."""
-    if left is not None and left <= joined:
-        raise EnrollmentError("The leaving date must be after the joining date.")
+    capacity on every one of those days; their upcoming sessions list them.
+
+    The patient needs an open admission that started by `joined`. One to another
+    program than the track's needs `exception_reason` (a sentence), stored on the
+    enrollment and shown wherever the enrollment is. `by` None is the system (demo data).
+    """
+    today = today or clinictime.today()
     with transaction.atomic():
-        track = Track.objects.select_for_update().get(pk=track.pk)
-        if joined < track.first_date or (track.last_date and joined > track.last_date):
-            raise EnrollmentError(f"{track.name} does not run on {clinictime.day_display(joined)}.")
+        track = Track.objects.select_for_update().select_related("program").get(pk=track.pk)
+        admission = (
+            Admission.objects.select_for_update()
+            .select_related("program")
+            .filter(patient=patient, end_date__isnull=True)
+            .first()
+        )
+        _check_joining(track, admission, joined, left, today)
+        assert admission is not None
+        mismatch = care_mismatch(track=track, admission=admission)
+        if mismatch:
+            exception_reason = _reason(exception_reason, mismatch, field="exception_reason")
         if track.enrollments.filter(patient=patient).overlapping(joined, left).exists():
             raise EnrollmentError("The patient is already enrolled in this group for those dates.")
         _check_capacity(track, joined, left)
         enrollment = TrackEnrollment.objects.create(
-            track=track, patient=patient, joined=joined, left=left, created_by=by
+            track=track,
+            patient=patient,
+            joined=joined,
+            left=left,
+            exception_reason=exception_reason if mismatch else "",
+            created_by=by,
         )
-        result = sync_track_attendees(track=track, since=max(joined, today or clinictime.today()))
+        result = sync_track_attendees(track=track, since=max(joined, today))
+        detail = "enrolled by exception" if mismatch else "enrolled"
+        _audit(request, by, Action.CHANGE, obj=track, patients=[patient], detail=detail)
     return enrollment, result
 
 
+def _reason(
+    value: str, missing: str, *, field: str, error: type[ScheduleError] = EnrollmentError
+) -> str:
+    """The reason, tidied; `error` (on `field`) when it is missing or not a sentence."""
+    if not (value or "").strip():
+        raise error(missing, field=field)
+    try:
+        return clean_reason(value)
+    except ValidationError as exc:
+        raise error(exc.messages[0], field=field) from exc
+
+
+def sessions_left(*, enrollment: TrackEnrollment, left: date, today: date) -> list[Session]:
+    """The track's coming sessions the patient comes off when leaving on `left`."""
+    return list(
+        enrollment.track.sessions.scheduled()
+        .filter(
+            occurrence_date__gte=max(left, today),
+            attendees__patient_id=enrollment.patient_id,
+            attendees__attendance="",
+        )
+        .order_by("start")
+    )
+
+
+def _check_leaving(enrollment: TrackEnrollment, left: date, today: date) -> None:
+    if enrollment.left is not None and enrollment.left <= today:
+        raise EnrollmentError("This enrollment has already ended.")
+    try:
+        validate_date_between(
+            left - timedelta(days=1),
+            earliest=max(
+                enrollment.joined, today - timedelta(days=limits.ENROLLMENT_END_PAST_DAYS)
+            ),
+            latest=today + timedelta(days=limits.FUTURE_DAYS),
+            what="The last day in the group",
+        )
+    except ValidationError as exc:
+        raise EnrollmentError(exc.messages[0], field="left") from exc
+
+
 def end_enrollment(
-    *, enrollment: TrackEnrollment, left: date, today: date | None = None
+    *,
+    enrollment: TrackEnrollment,
+    left: date,
+    reason: str,
+    by: User,
+    request: HttpRequest | None = None,
+    today: date | None = None,
 ) -> SeriesResult:
-    """The patient leaves the track on `left` (their first day no longer in it)."""
-    if left <= enrollment.joined:
-        raise EnrollmentError("The leaving date must be after the joining date.")
+    """The patient leaves the track on `left` (their first day no longer in it), for a
+    reason stored on the enrollment."""
+    today = today or clinictime.today()
     with transaction.atomic():
         Track.objects.select_for_update().get(pk=enrollment.track_id)
-        enrollment.left = left
-        enrollment.save(update_fields=["left"])
-        return sync_track_attendees(
-            track=enrollment.track, since=max(left, today or clinictime.today())
+        enrollment = TrackEnrollment.objects.select_related("track", "patient").get(
+            pk=enrollment.pk
         )
+        _check_leaving(enrollment, left, today)
+        reason = _reason(reason, "Give the reason the patient leaves the group.", field="reason")
+        enrollment.left, enrollment.end_reason = left, reason
+        enrollment.ended_at, enrollment.ended_by = timezone.now(), by
+        enrollment.save(update_fields=["left", "end_reason", "ended_at", "ended_by"])
+        result = sync_track_attendees(track=enrollment.track, since=max(left, today))
+        _audit(
+            request,
+            by,
+            Action.CHANGE,
+            obj=enrollment.track,
+            patients=[enrollment.patient],
+            detail="left track",
+        )
+    return result
+
+
+# ---------------------------------------------------------------- cancelling a series
+
+
+def series_to_cancel(*, track: Track, start: date, now: datetime) -> list[Session]:
+    """The track's scheduled sessions from `start` on that have not begun."""
+    return list(
+        track.sessions.scheduled()
+        .filter(occurrence_date__gte=start, start__gt=now)
+        .select_related("room")
+        .order_by("start")
+    )
+
+
+def _check_series_start(track: Track, start: date, today: date) -> None:
+    if track.series_cancelled_from is not None:
+        raise SessionError("The rest of this series is already cancelled.")
+    latest = today + timedelta(days=limits.FUTURE_DAYS)
+    if track.last_date is not None:
+        latest = min(latest, track.last_date)
+    try:
+        validate_date_between(
+            start,
+            earliest=max(today, track.first_date + timedelta(days=1)),
+            latest=latest,
+            what="The first cancelled date",
+        )
+    except ValidationError as exc:
+        raise SessionError(exc.messages[0], field="start") from exc
+
+
+def cancel_series(
+    *,
+    track: Track,
+    start: date,
+    reason: str,
+    by: User,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> list[Session]:
+    """Cancel the track's occurrences from `start` on: the group's last date becomes
+    the day before, and each session already planned is cancelled with the reason (so
+    the week grid and the patients' records say so). Returns the cancelled sessions."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        track = Track.objects.select_for_update().get(pk=track.pk)
+        _check_series_start(track, start, clinictime.local(now).date())
+        reason = _reason(
+            reason,
+            "Give the reason the group's sessions are cancelled.",
+            field="reason",
+            error=SessionError,
+        )
+        sessions = series_to_cancel(track=track, start=start, now=now)
+        for session in sessions:
+            _cancel(session, reason=reason, by=by, now=now)
+        track.last_date = start - timedelta(days=1)
+        track.series_cancel_reason, track.series_cancelled_from = reason, start
+        track.series_cancelled_at, track.series_cancelled_by = now, by
+        track.save()
+        patients = Patient.objects.filter(attendances__session__in=sessions).distinct()
+        detail = f"series cancelled from {start.isoformat()} ({len(sessions)} sessions)"
+        _audit(request, by, Action.CHANGE, obj=track, patients=patients, detail=detail)
+    return sessions
 
 
 def sync_track_attendees(*, track: Track, since: date) -> SeriesResult:

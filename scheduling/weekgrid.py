@@ -93,8 +93,8 @@ def build_week(
     grid = WeekGrid(
         monday=monday, days=list(days.values()), first_hour=first_hour, last_hour=last_hour
     )
-    for day in grid.days:
-        _place(day, first_hour)
+    for column in grid.days:
+        _place(column, first_hour)
     return grid
 
 

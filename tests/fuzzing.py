@@ -39,21 +39,26 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote_from_bytes
 
+import pytest
 from django import forms as djforms
+from django.contrib.auth.models import User
 from django.core import mail
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from intake import services as intake_services
+from intake.models import Admission, Assessment, Consent, Inquiry, Patient, PlacementDecision
 from scheduling import clinictime
 from scheduling import services as scheduling_services
+from scheduling.models import Room, Session, Track, TrackEnrollment
 from tests.factories import (
     AdmissionFactory,
     AssessmentFactory,
@@ -162,6 +167,7 @@ hostile = st.one_of(
 )
 
 Payload = dict[str, list[str]]
+M = TypeVar("M", bound=models.Model)
 
 # Values at the edges of each kind of field, tried on every field of that kind by the
 # sweep test and favoured by the fuzzer.
@@ -202,7 +208,7 @@ def hostile_for(valid: list[str]) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def payloads(draw, baseline: Payload) -> Payload:
+def payloads(draw: st.DrawFn, baseline: Payload) -> Payload:
     """The valid `baseline` with a few fields broken: replaced by a hostile value, left
     out, or sent several times; now and then every field at once, plus a stray key."""
     keys = list(baseline)
@@ -278,7 +284,7 @@ class Endpoint:
         return self.name
 
 
-def snapshot(endpoint: Endpoint, world) -> tuple:
+def snapshot(endpoint: Endpoint, world: World) -> tuple:
     rows = []
     for target in endpoint.watch(world):
         qs = target if isinstance(target, QuerySet) else target.objects.all()
@@ -286,7 +292,7 @@ def snapshot(endpoint: Endpoint, world) -> tuple:
     return (tuple(rows), len(getattr(mail, "outbox", [])))
 
 
-def is_valid(endpoint: Endpoint, world, data: QueryDict) -> bool | None:
+def is_valid(endpoint: Endpoint, world: World, data: QueryDict) -> bool | None:
     """Whether the view's forms accept `data` (None: no forms to ask)."""
     if endpoint.valid is not None:
         return endpoint.valid(world, data)
@@ -295,7 +301,7 @@ def is_valid(endpoint: Endpoint, world, data: QueryDict) -> bool | None:
     return all(form.is_valid() for form in endpoint.forms(world, data))
 
 
-def send(client, endpoint: Endpoint, url: str, data: Payload):
+def send(client: Client, endpoint: Endpoint, url: str, data: Payload) -> HttpResponse:
     body = encode(data)
     if endpoint.method == "get":
         return client.get(f"{url}?{body}" if body else url)
@@ -305,7 +311,7 @@ def send(client, endpoint: Endpoint, url: str, data: Payload):
 class _Cookies:
     """Sign-out, sign-in and session key changes must not leak into the next example."""
 
-    def __init__(self, client) -> None:
+    def __init__(self, client: Client) -> None:
         self.client = client
         self.saved = {key: morsel.value for key, morsel in client.cookies.items()}
 
@@ -344,7 +350,7 @@ def _where(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}{at}"
 
 
-def check_one(endpoint: Endpoint, world, client, data: Payload) -> Result:
+def check_one(endpoint: Endpoint, world: World, client: Client, data: Payload) -> Result:
     """Send `data` inside a savepoint that is rolled back; check no 500, nothing stored
     from invalid input, and that the page a redirect leads to renders."""
     cookies = _Cookies(client)
@@ -369,7 +375,15 @@ def check_one(endpoint: Endpoint, world, client, data: Payload) -> Result:
     return result
 
 
-def _send_and_check(endpoint, world, client, url, data, valid, before) -> Result:
+def _send_and_check(
+    endpoint: Endpoint,
+    world: World,
+    client: Client,
+    url: str,
+    data: Payload,
+    valid: bool | None,
+    before: tuple,
+) -> Result:
     response = send(client, endpoint, url, data)
     status = response.status_code
     where = f"{endpoint}: {_short(data)}"
@@ -391,7 +405,7 @@ def _send_and_check(endpoint, world, client, url, data, valid, before) -> Result
 
 
 def field_errors(
-    endpoint: Endpoint, world, data: QueryDict, key: str
+    endpoint: Endpoint, world: World, data: QueryDict, key: str
 ) -> tuple[list[str], bool] | None:
     """The messages the view's forms give for `key` (field errors, else the form's or
     formset's own) and whether the field is hidden; None when `key` is no field or a
@@ -416,7 +430,7 @@ def field_errors(
     return None
 
 
-def prepare(endpoint: Endpoint, world, client) -> Payload:
+def prepare(endpoint: Endpoint, world: World, client: Client) -> Payload:
     """Make every object the endpoint uses now, outside any savepoint: an object first
     made inside an example would vanish with its rollback."""
     endpoint.url(world, client)
@@ -427,7 +441,7 @@ def prepare(endpoint: Endpoint, world, client) -> Payload:
     return baseline
 
 
-def fuzz(endpoint: Endpoint, world, client) -> None:
+def fuzz(endpoint: Endpoint, world: World, client: Client) -> None:
     baseline = prepare(endpoint, world, client)
 
     @FUZZ_SETTINGS
@@ -438,7 +452,7 @@ def fuzz(endpoint: Endpoint, world, client) -> None:
     run()
 
 
-def check_baseline(endpoint: Endpoint, world, client) -> None:
+def check_baseline(endpoint: Endpoint, world: World, client: Client) -> None:
     """The harness means something only if its starting point is accepted."""
     result = check_one(endpoint, world, client, endpoint.baseline(world))
     status, valid, changed = result.status, result.valid, result.changed
@@ -463,18 +477,18 @@ class World:
     """Real objects made on first use (always before the examples run: a savepoint's
     rollback must never take one away)."""
 
-    def __init__(self, intake_user, counselor, director) -> None:
+    def __init__(self, intake_user: User, counselor: User, director: User) -> None:
         self.intake_user = intake_user
         self.counselor = counselor
         self.director = director
         self.today = timezone.localdate()
 
     @cached_property
-    def room(self):
+    def room(self) -> Room:
         return RoomFactory(name="Fuzz Counseling Room")
 
     @cached_property
-    def admission(self):
+    def admission(self) -> Admission:
         return AdmissionFactory(
             primary_counselor=self.counselor,
             program=program("IOP"),
@@ -482,11 +496,11 @@ class World:
         )
 
     @cached_property
-    def patient(self):
+    def patient(self) -> Patient:
         return self.admission.patient
 
     @cached_property
-    def second_patient(self):
+    def second_patient(self) -> Patient:
         return AdmissionFactory(
             primary_counselor=self.counselor,
             program=program("IOP"),
@@ -494,15 +508,15 @@ class World:
         ).patient
 
     @cached_property
-    def prospect(self):
+    def prospect(self) -> Patient:
         return PatientFactory(status="prospect")
 
     @cached_property
-    def consent(self):
+    def consent(self) -> Consent:
         return ConsentFactory(patient=self.prospect, signed_on=self.today - timedelta(days=30))
 
     @cached_property
-    def patient_consent(self):
+    def patient_consent(self) -> Consent:
         return ConsentFactory(
             patient=self.patient,
             signed_on=self.today - timedelta(days=10),
@@ -511,34 +525,34 @@ class World:
         )
 
     @cached_property
-    def inquiry(self):
+    def inquiry(self) -> Inquiry:
         return InquiryFactory(created_at=timezone.now() - timedelta(days=2))
 
     @cached_property
-    def contacted_inquiry(self):
+    def contacted_inquiry(self) -> Inquiry:
         return InquiryFactory(status="contacted")
 
     @cached_property
-    def booked_inquiry(self):
+    def booked_inquiry(self) -> Inquiry:
         return InquiryFactory(status="assessment_booked")
 
     @cached_property
-    def draft(self):
+    def draft(self) -> Assessment:
         assessment = AssessmentFactory(moderate=True, created_by=self.intake_user)
         SubstanceFactory(assessment=assessment)
         return assessment
 
-    def _signed(self):
+    def _signed(self) -> Assessment:
         assessment = AssessmentFactory(moderate=True, created_by=self.intake_user)
         SubstanceFactory(assessment=assessment)
         return intake_services.complete_assessment(assessment=assessment, by=self.intake_user)
 
     @cached_property
-    def signed(self):
+    def signed(self) -> Assessment:
         return self._signed()
 
     @cached_property
-    def decided_patient(self):
+    def decided_patient(self) -> Patient:
         assessment = self._signed()
         intake_services.decide_placement(
             assessment=assessment, final_level="IOP", reason="", by=self.intake_user
@@ -546,13 +560,13 @@ class World:
         return assessment.patient
 
     @cached_property
-    def amendable_decision(self):
+    def amendable_decision(self) -> PlacementDecision:
         assessment = self._signed()
         return intake_services.decide_placement(
             assessment=assessment, final_level="IOP", reason="", by=self.intake_user
         )
 
-    def _book(self, day: date, hhmm: str):
+    def _book(self, day: date, hhmm: str) -> Session:
         return scheduling_services.book_individual_session(
             patient=self.patient,
             counselor=self.counselor,
@@ -564,15 +578,15 @@ class World:
         )
 
     @cached_property
-    def past_session(self):
+    def past_session(self) -> Session:
         return self._book(self.today - timedelta(days=1), "10:00")
 
     @cached_property
-    def future_session(self):
+    def future_session(self) -> Session:
         return self._book(self.today + timedelta(days=7), "10:00")
 
     @cached_property
-    def track(self):
+    def track(self) -> Track:
         return TrackFactory(
             name="Fuzz Morning Group",
             lead_counselor=self.counselor,
@@ -581,7 +595,7 @@ class World:
         )
 
     @cached_property
-    def enrollment(self):
+    def enrollment(self) -> TrackEnrollment:
         enrollment, _ = scheduling_services.enroll_patient(
             track=self.track,
             patient=self.patient,
@@ -591,8 +605,62 @@ class World:
         return enrollment
 
     @cached_property
-    def spare_room(self):
+    def spare_room(self) -> Room:
         return RoomFactory(name="Fuzz Spare Room")
+
+    @cached_property
+    def noted_session(self):
+        """Yesterday's individual session, the patient marked present: a note to write."""
+        session = self._book(self.today - timedelta(days=2), "14:00")
+        scheduling_services.mark_all_present(session=session, by=self.counselor)
+        return session
+
+    @cached_property
+    def signed_note(self):
+        from notes import services as notes_services
+
+        session = self._book(self.today - timedelta(days=3), "14:00")
+        scheduling_services.mark_all_present(session=session, by=self.counselor)
+        session_note = notes_services.open_session_note(session=session, by=self.counselor)
+        notes_services.save_shared_part(
+            session_note=session_note, topic="Coping", group_work="Role play.", by=self.counselor
+        )
+        (note,) = session_note.progress_notes.all()
+        notes_services.save_draft(
+            note=note,
+            parts={"data": "Calm.", "assessment": "Progressing.", "plan": "Continue."},
+            by=self.counselor,
+        )
+        (note,) = notes_services.sign_notes(notes=[note], by=self.counselor)
+        return note
+
+    def _screen(self, *, collected: bool):
+        from outcomes import services as outcomes_services
+
+        order = outcomes_services.order_screen(
+            patient=self.patient,
+            reason="ad_hoc",
+            due_on=self.today,
+            specimen="urine",
+            observed=True,
+            panel=["buprenorphine", "cocaine"],
+            by=self.counselor,
+        )
+        if collected:
+            outcomes_services.record_collection(
+                order=order, collected_at=timezone.now(), refused=False, by=self.counselor
+            )
+        return order
+
+    @cached_property
+    def screen(self):
+        """A drug screen ordered for `patient`, not collected yet."""
+        return self._screen(collected=False)
+
+    @cached_property
+    def collected_screen(self):
+        """A drug screen of `patient` collected, waiting for its results."""
+        return self._screen(collected=True)
 
 
 def one(**values) -> Payload:
@@ -601,7 +669,7 @@ def one(**values) -> Payload:
     }
 
 
-def fresh(obj):
+def fresh(obj: M) -> M:
     return type(obj).objects.get(pk=obj.pk)
 
 
@@ -650,14 +718,14 @@ def with_forms(endpoints: list[Endpoint]) -> list[Endpoint]:
     return [e for e in endpoints if e.forms or e.valid]
 
 
-def run_fuzz(request, world, endpoint: Endpoint) -> None:
+def run_fuzz(request: pytest.FixtureRequest, world: World, endpoint: Endpoint) -> None:
     client = request.getfixturevalue(endpoint.client)
     prepare(endpoint, world, client)
     check_baseline(endpoint, world, client)
     fuzz(endpoint, world, client)
 
 
-def run_edges(request, world, endpoint: Endpoint) -> None:
+def run_edges(request: pytest.FixtureRequest, world: World, endpoint: Endpoint) -> None:
     """Fields get the edge values of their kind (dates in year 1 and 9999, huge
     numbers, 100,000 characters): never a 500, nothing stored from what the forms
     refuse. One field per kind of form field is enough: the others of the same form
@@ -678,7 +746,7 @@ def run_edges(request, world, endpoint: Endpoint) -> None:
         check_one(endpoint, world, client, {**baseline, **one(**case)})
 
 
-def field_classes(endpoint: Endpoint, world, data: QueryDict) -> dict[str, str]:
+def field_classes(endpoint: Endpoint, world: World, data: QueryDict) -> dict[str, str]:
     """html name -> 'FormClass.FieldClass' for every field of the view's forms."""
     found: dict[str, str] = {}
     for item in endpoint.forms(world, data) if endpoint.forms else []:
@@ -689,7 +757,7 @@ def field_classes(endpoint: Endpoint, world, data: QueryDict) -> dict[str, str]:
     return found
 
 
-def run_nul(request, world, endpoint: Endpoint) -> None:
+def run_nul(request: pytest.FixtureRequest, world: World, endpoint: Endpoint) -> None:
     """A NUL byte in each field in turn: refused, with the field's message on the page."""
     client = request.getfixturevalue(endpoint.client)
     baseline = prepare(endpoint, world, client)

@@ -14,6 +14,7 @@ from accounts.validators import ReasonField
 from intake import dates
 from intake.forms.common import ConfirmStep, DateInput, _fmt, _not_in_future, check_range
 from intake.models import (
+    AT_PATIENT_REQUEST,
     Assessment,
     Consent,
     Disclosure,
@@ -23,10 +24,20 @@ from intake.models import (
 
 
 class ConsentForm(forms.ModelForm):
+    """Records a signed consent of one of the three kinds (docs/part2.md "Consent kinds")."""
+
+    at_patient_request = forms.BooleanField(
+        label="At the request of the patient",
+        required=False,
+        help_text="The patient asked for the disclosure and gave no other purpose.",
+    )
+
     class Meta:
         model = Consent
         fields = [
+            "kind",
             "recipient",
+            "recipient_is_class",
             "purpose",
             "information",
             "covers_assessment",
@@ -37,12 +48,20 @@ class ConsentForm(forms.ModelForm):
             "expiry_event_detail",
         ]
         widgets = {
+            "kind": forms.RadioSelect,
             "purpose": forms.Textarea(attrs={"rows": 2}),
             "information": forms.Textarea(attrs={"rows": 2}),
             "signed_on": DateInput(),
             "expires_on": DateInput(),
         }
         help_texts = {
+            "kind": "A TPO consent covers treatment, payment and health care operations until "
+            "revoked; SUD counseling notes need a consent of their own.",
+            "recipient": "A person or organization, or a class of recipients (e.g. “my "
+            "treating providers”). For a TPO consent, leave it empty for the rule's wording: "
+            "my treating providers, health plans, third-party payers, and people helping "
+            "to operate this program.",
+            "purpose": "A TPO consent's purpose is filled in for you.",
             "expires_on": "A date, an event, or both (whichever comes first).",
             "expiry_event_detail": "Only when the event is “another event”.",
         }
@@ -54,12 +73,21 @@ class ConsentForm(forms.ModelForm):
         )
         if not self.is_bound:
             self.initial.setdefault("signed_on", timezone.localdate())
+        # a post without a kind (the radio always sends one) records the usual kind
+        self.fields["kind"].required = False
+        self.initial.setdefault("kind", Consent.Kind.RECIPIENT)
+        # the kind fills these in for a TPO consent; the model says what is missing
+        self.fields["recipient"].required = False
+        self.fields["purpose"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
+            "kind",
             "recipient",
+            "recipient_is_class",
             "purpose",
+            "at_patient_request",
             "information",
             # what disclosures check (docs/part2.md "Consent scope"): tick only what the
             # words above allow; a consent with neither box sends nothing from the app
@@ -86,6 +114,9 @@ class ConsentForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        data["kind"] = data.get("kind") or Consent.Kind.RECIPIENT
+        if data.get("at_patient_request") and not (data.get("purpose") or "").strip():
+            data["purpose"] = AT_PATIENT_REQUEST
         expires, event = data.get("expires_on"), data.get("expiry_event")
         signed = data.get("signed_on")
         if not expires and not event and "expires_on" not in self.errors:
@@ -236,7 +267,9 @@ class DisclosureForm(forms.Form):
 
 
 def consent_label(consent: Consent) -> str:
+    kind = "TPO consent · " if consent.is_tpo else ""
     return (
-        f"{consent.recipient}: {consent.purpose} · may send {consent.covered_display} · "
+        f"{kind}{consent.recipient}: {consent.purpose_display} · "
+        f"may send {consent.covered_display} · "
         f"signed {_fmt(consent.signed_on)}, until {consent.expiry_display}"
     )

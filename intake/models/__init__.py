@@ -15,7 +15,16 @@ from intake.models.assessments import (
     Substance,
 )
 from intake.models.base import InvalidTransition, Refused
-from intake.models.consents import Consent, Disclosure, RecordKind
+from intake.models.consents import (
+    AT_PATIENT_REQUEST,
+    HIPAA_REDISCLOSURE_STATEMENT,
+    REVOCATION_STATEMENT,
+    TPO_PURPOSE,
+    TPO_RECIPIENTS,
+    Consent,
+    Disclosure,
+    RecordKind,
+)
 from intake.models.history import LevelChange, level_history
 from intake.models.inquiries import ContactAttempt, Inquiry, InquiryQuerySet
 from intake.models.patients import (
@@ -41,6 +50,11 @@ __all__ = [
     "format_mrn",
     "next_mrn",
     "RecordKind",
+    "AT_PATIENT_REQUEST",
+    "HIPAA_REDISCLOSURE_STATEMENT",
+    "REVOCATION_STATEMENT",
+    "TPO_PURPOSE",
+    "TPO_RECIPIENTS",
     "Consent",
     "Disclosure",
     "SCREENING_KEYS",

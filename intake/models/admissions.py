@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts import clinic_dates
 from intake.models.assessments import PlacementDecision
 from intake.models.base import InvalidTransition
 from intake.models.patients import Patient
@@ -103,7 +104,7 @@ class Admission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.program.code} from {self.start_date:%Y-%m-%d}"
+        return f"{self.program.name} from {clinic_dates.day(self.start_date)}"
 
     @property
     def is_open(self) -> bool:

@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import clinic_dates
 from intake import placement
 from intake.models.patients import Patient
 
@@ -167,7 +168,9 @@ class Assessment(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"Assessment of {self.assessment_date:%Y-%m-%d} ({self.get_status_display()})"
+        return (
+            f"Assessment of {clinic_dates.day(self.assessment_date)} ({self.get_status_display()})"
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("intake:assessment-detail", args=[self.uuid])
@@ -388,7 +391,7 @@ class Addendum(models.Model):
         verbose_name_plural = "addenda"
 
     def __str__(self) -> str:
-        return f"Addendum of {self.created_at:%Y-%m-%d %H:%M}"
+        return f"Addendum of {clinic_dates.moment(self.created_at)}"
 
 
 # --- Placement decision and admission --------------------------------------------------------

@@ -8,31 +8,103 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts import clinic_dates
 from intake.models.assessments import Assessment
 from intake.models.base import InvalidTransition, _fmt
 from intake.models.patients import Patient
 
 
 class RecordKind(models.TextChoices):
-    """The parts of a patient's record the app prints or discloses."""
+    """The parts of a patient's record the app prints or discloses. SUD counseling notes
+    are a kind of their own: only a consent for them, naming them, lets them out."""
 
     ASSESSMENT = "assessment", "Intake assessment"
     ATTENDANCE = "attendance", "Attendance records"
+    COUNSELING_NOTES = "counseling_notes", "SUD counseling notes"
+
+
+# The wording the clinic puts on every consent form (docs/part2.md); the consent keeps
+# the refusal statement the patient was shown.
+TPO_RECIPIENTS = (
+    "My treating providers, health plans, third-party payers, and people helping to "
+    "operate this program"
+)
+TPO_PURPOSE = "For treatment, payment, and health care operations"
+AT_PATIENT_REQUEST = "At the request of the patient"
+HIPAA_REDISCLOSURE_STATEMENT = (
+    "Records disclosed under this consent to a recipient that is a HIPAA covered entity or "
+    "business associate, for treatment, payment or health care operations, may be "
+    "redisclosed by that recipient as the HIPAA rules allow, and are then no longer "
+    "protected by 42 CFR Part 2, except that they may never be used or disclosed for "
+    "civil, criminal, administrative or legislative proceedings against the patient."
+)
+REFUSAL_STATEMENTS = {
+    "tpo": (
+        "You may refuse to sign. The clinic will not refuse to treat you because of it; "
+        "without this consent it can't send your records to your other providers or to "
+        "your health plan, so your care may be less coordinated and the plan may not pay "
+        "the clinic for your treatment (you may be asked to pay yourself)."
+    ),
+    "recipient": (
+        "You may refuse to sign. Your treatment, payment, enrolment or eligibility for "
+        "benefits at this clinic do not depend on it; the recipient simply won't receive "
+        "the information."
+    ),
+    "counseling_notes": (
+        "You may refuse to sign. Your treatment does not depend on it; your counselor's "
+        "private notes then stay at the clinic."
+    ),
+}
+REVOCATION_STATEMENT = (
+    "You may revoke this consent at any time, in writing (give or send a signed note to "
+    "the clinic), except for what the clinic has already done in reliance on it. The "
+    "revocation counts from the day the clinic receives it."
+)
+
+
+def _kind_phrase(kind: RecordKind) -> str:
+    """'the intake assessment' reads in a sentence; 'SUD' keeps its capitals."""
+    return kind.label if kind.label.startswith("SUD") else kind.label.lower()
 
 
 class Consent(models.Model):
-    """A 42 CFR Part 2 written consent to disclose part of the record to someone."""
+    """A 42 CFR Part 2 written consent (2.31, as amended in 2024), of one of three kinds:
+
+    - TPO: one consent for all future uses and disclosures for treatment, payment and
+      health care operations, until revoked in writing (no expiry needed);
+    - to a named recipient or a class of recipients, for a stated purpose (which may be
+      "at the request of the patient");
+    - for SUD counseling notes: the only consent that lets those notes out, and it lets
+      out nothing else.
+    """
+
+    class Kind(models.TextChoices):
+        TPO = "tpo", "Treatment, payment and health care operations (TPO)"
+        RECIPIENT = "recipient", "Disclosure to a named recipient or class of recipients"
+        COUNSELING_NOTES = "counseling_notes", "SUD counseling notes"
 
     class ExpiryEvent(models.TextChoices):
         END_OF_TREATMENT = "end_of_treatment", "End of treatment at this clinic"
         OTHER = "other", "Another event (describe it)"
+        NONE = "none", "None: until revoked in writing (TPO consents only)"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
+    kind = models.CharField(
+        "kind of consent", max_length=20, choices=Kind.choices, default=Kind.RECIPIENT
+    )
     recipient = models.CharField(
-        max_length=200, help_text="The person or organization that may receive the information."
+        max_length=200,
+        help_text="The person or organization that may receive the information, or a class "
+        "of recipients (e.g. “my treating providers”).",
+    )
+    recipient_is_class = models.BooleanField(
+        "the recipient is a class of recipients", default=False
     )
     purpose = models.TextField(help_text="Why the information is disclosed.")
+    refusal_statement = models.TextField(
+        "what refusing to sign means, as the patient was told", blank=True
+    )
     information = models.TextField(
         "what may be disclosed",
         help_text="How much and what kind of information, e.g. attendance and progress only.",
@@ -73,10 +145,84 @@ class Consent(models.Model):
                 | models.Q(revoked_on__gte=models.F("signed_on")),
                 name="consent_revoked_after_signed",
             ),
+            # "none" is an expiry only a TPO consent may have (42 CFR 2.31(a))
+            models.CheckConstraint(
+                condition=~models.Q(expiry_event="none") | models.Q(kind="tpo"),
+                name="consent_no_expiry_only_for_tpo",
+            ),
+            # a counseling-notes consent lets out nothing but those notes
+            models.CheckConstraint(
+                condition=~models.Q(kind="counseling_notes")
+                | models.Q(covers_assessment=False, covers_attendance=False),
+                name="consent_counseling_notes_only",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.TPO:
+            return "TPO consent"
         return f"Consent to disclose to {self.recipient}"
+
+    def apply_kind_defaults(self) -> None:
+        """What the kind itself says: a TPO consent's purpose is TPO and its recipients,
+        unless named, the class the rule suggests; every consent keeps the statement of
+        what refusing means that its kind's form carries, unless another was written."""
+        if self.kind == self.Kind.TPO:
+            self.purpose = TPO_PURPOSE
+            if not self.recipient.strip():
+                self.recipient, self.recipient_is_class = TPO_RECIPIENTS, True
+        if not self.refusal_statement.strip():
+            self.refusal_statement = REFUSAL_STATEMENTS.get(self.kind, "")
+
+    def clean(self) -> None:
+        """The elements each kind needs (42 CFR 2.31(a), (b)); checked by the form and
+        by `services.add_consent` alike."""
+        from django.core.exceptions import ValidationError
+
+        self.apply_kind_defaults()
+        errors = {}
+        if not self.recipient.strip():
+            errors["recipient"] = (
+                "Name the recipient, a person or organization, or a class of recipients."
+            )
+        if not self.purpose.strip():
+            errors["purpose"] = (
+                "Say why the records may be disclosed, or tick “At the request of the patient”."
+            )
+        if not self.information.strip():
+            errors["information"] = (
+                "Describe what may be disclosed, specifically (e.g. attendance dates only)."
+            )
+        if self.expiry_event == self.ExpiryEvent.NONE and self.kind != self.Kind.TPO:
+            errors["expiry_event"] = (
+                "Only a TPO consent may run until revoked: give an expiry date or an event."
+            )
+        if self.kind == self.Kind.COUNSELING_NOTES and (
+            self.covers_assessment or self.covers_attendance
+        ):
+            errors["covers_assessment"] = (
+                "A consent for SUD counseling notes covers those notes only: untick the other "
+                "records and record a separate consent for them."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_tpo(self) -> bool:
+        return self.kind == self.Kind.TPO
+
+    @property
+    def purpose_display(self) -> str:
+        return self.purpose or AT_PATIENT_REQUEST
+
+    @property
+    def revocation_statement(self) -> str:
+        return REVOCATION_STATEMENT
+
+    @property
+    def redisclosure_statement(self) -> str:
+        """The HIPAA redisclosure statement a TPO consent carries ('' for the others)."""
+        return HIPAA_REDISCLOSURE_STATEMENT if self.is_tpo else ""
 
     @property
     def expiry_display(self) -> str:
@@ -85,6 +231,8 @@ class Consent(models.Model):
             parts.append(f"{self.expires_on:%b %-d, %Y}")
         if self.expiry_event == self.ExpiryEvent.OTHER:
             parts.append(self.expiry_event_detail or "another event")
+        elif self.expiry_event == self.ExpiryEvent.NONE:
+            parts.append("until revoked in writing")
         elif self.expiry_event:
             parts.append(self.get_expiry_event_display().lower())
         return " or ".join(parts) + (", whichever comes first" if len(parts) > 1 else "")
@@ -123,6 +271,9 @@ class Consent(models.Model):
 
     @property
     def covered_kinds(self) -> frozenset[str]:
+        """The kinds of record this consent lets out (docs/part2.md "Consent scope")."""
+        if self.kind == self.Kind.COUNSELING_NOTES:
+            return frozenset({RecordKind.COUNSELING_NOTES})
         kinds = set()
         if self.covers_assessment:
             kinds.add(RecordKind.ASSESSMENT)
@@ -130,9 +281,16 @@ class Consent(models.Model):
             kinds.add(RecordKind.ATTENDANCE)
         return frozenset(kinds)
 
+    def allows(self, record_kind: str, *, on: date | None = None) -> bool:
+        """May a record of `record_kind` be disclosed under this consent on `on` (today
+        by default)? The question other apps ask, with the kinds registered in
+        intake/records.py: in force that day, and the kind is one the consent covers."""
+        day = timezone.localdate() if on is None else on
+        return self.is_active_on(day) and record_kind in self.covered_kinds
+
     @property
     def covered_display(self) -> str:
-        labels = [kind.label.lower() for kind in RecordKind if kind in self.covered_kinds]
+        labels = [_kind_phrase(kind) for kind in RecordKind if kind in self.covered_kinds]
         return " and ".join(labels) if labels else "none of the records the app can send"
 
     def disclosure_refusal(self, *, kinds: Iterable[str], on: date) -> str:
@@ -145,8 +303,21 @@ class Consent(models.Model):
         if reason:
             return f"This consent can't be used: {reason[0].lower()}{reason[1:]}"
         wanted = set(kinds)
+        if self.kind == self.Kind.COUNSELING_NOTES and wanted - self.covered_kinds:
+            return (
+                "A consent for SUD counseling notes lets out those notes and nothing else: "
+                "use a TPO consent or a consent to a recipient for the rest of the record."
+            )
+        if (
+            RecordKind.COUNSELING_NOTES in wanted
+            and RecordKind.COUNSELING_NOTES not in self.covered_kinds
+        ):
+            return (
+                "SUD counseling notes leave the clinic only under a consent of their own that "
+                "names them (42 CFR 2.31(b)); this consent does not."
+            )
         outside = [
-            kind.label.lower()
+            _kind_phrase(kind)
             for kind in RecordKind
             if kind in wanted and kind not in self.covered_kinds
         ]
@@ -227,7 +398,7 @@ class Disclosure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Disclosure of {self.disclosed_at:%Y-%m-%d}"
+        return f"Disclosure of {clinic_dates.moment(self.disclosed_at)}"
 
     @property
     def kinds(self) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import clinic_dates
 from intake.models.base import InvalidTransition, Refused
 from programs.models import Program
 
@@ -277,4 +278,4 @@ class ContactAttempt(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} on {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_method_display()} on {clinic_dates.moment(self.at)}"

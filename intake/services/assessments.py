@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -54,7 +55,11 @@ def _refuse_if_locked(assessment: Assessment) -> None:
 
 @transaction.atomic
 def save_assessment_draft(
-    *, assessment_form, substance_formset, by: User, request: HttpRequest | None = None
+    *,
+    assessment_form: forms.ModelForm,
+    substance_formset: forms.BaseInlineFormSet,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> Assessment:
     """Save both valid forms whole (or nothing); the draft may still have gaps."""
     assessment = assessment_form.instance

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 
 from accounts import audit
@@ -29,8 +30,11 @@ def _record(request: HttpRequest | None, by: User, action: str, **kwargs: Any) -
     audit.record(request, action, user=by, **kwargs)
 
 
-def _locked(model, pk: int):
-    return model.objects.select_for_update().get(pk=pk)
+M = TypeVar("M", bound=models.Model)
+
+
+def _locked(model: type[M], pk: int) -> M:
+    return model._default_manager.select_for_update().get(pk=pk)
 
 
 def _reason(value: str, *, field: str) -> str:

@@ -28,12 +28,15 @@ Action = audit.Action
 def add_consent(
     *, consent: Consent, patient: Patient, by: User, request: HttpRequest | None = None
 ) -> Consent:
-    """Record a signed consent; its dates must be plausible (docs/date-ranges.md)."""
+    """Record a signed consent; ValidationError (by field) when an element its kind needs
+    is missing or does not fit the kind. Its dates must be plausible (docs/date-ranges.md)."""
     _within(consent.signed_on, dates.consent_signed(timezone.localdate()), field="signed_on")
     if consent.expires_on is not None:
         _within(consent.expires_on, dates.consent_expires(consent.signed_on), field="expires_on")
     consent.patient = patient
     consent.recorded_by = by
+    consent.apply_kind_defaults()
+    consent.full_clean(exclude=["patient", "recorded_by"])  # the elements its kind needs
     consent.save()
     _record(request, by, Action.CREATE, obj=consent, patient=patient)
     return consent

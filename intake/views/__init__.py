@@ -22,6 +22,7 @@ from intake.views.assessments import (
     start_assessment,
 )
 from intake.views.common import PAGE_SIZE, Action, home, intake_only
+from intake.views.consent_forms import consent_form_to_sign, print_consent
 from intake.views.inquiries import (
     INQUIRY_FILTERS,
     book_assessment,
@@ -62,6 +63,8 @@ __all__ = [
     "edit_patient",
     "add_consent",
     "revoke_consent",
+    "consent_form_to_sign",
+    "print_consent",
     "disclose_records",
     "start_assessment",
     "assessment_detail",

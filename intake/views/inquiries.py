@@ -136,7 +136,7 @@ def close_inquiry(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except InvalidTransition as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Inquiry closed.")
+        messages.success(request, "Call request closed.")
     return redirect(inquiry)
 
 

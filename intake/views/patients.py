@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.roles import is_intake
-from intake import forms, records, services
+from intake import forms, patient_page, records, services
 from intake.models import (
     Admission,
     Consent,
@@ -147,6 +147,7 @@ def patient_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "admit_decision": _admit_decision(latest_decision),
             "merges": merges,
             "age": patient.age_on(today),
+            "sections": patient_page.sections_for(request, patient),
         },
     )
 

@@ -155,6 +155,21 @@ ENDPOINTS = [
         writes=False,
     ),
     Endpoint(
+        name="accounts:audit-log-export",
+        client="director_client",
+        url=lambda w, c: reverse("accounts:audit-log-export"),
+        baseline=lambda w: one(
+            patient=w.patient.mrn,
+            actor=w.intake_user.pk,
+            action="view",
+            start=w.today - timedelta(days=7),
+            end=w.today,
+        ),
+        forms=lambda w, d: [AuditFilterForm(d)],
+        answers_with_page=True,
+        writes=False,
+    ),
+    Endpoint(
         name="accounts:audit-log (GET)",
         client="director_client",
         method="get",

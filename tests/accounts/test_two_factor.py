@@ -147,7 +147,7 @@ def test_the_next_sign_in_asks_for_a_code(new_director):
     assert right.url == "/staff/audit/"
     assert client.get("/staff/audit/").status_code == 200
     assert AuditEvent.objects.filter(
-        action=Action.LOGIN, detail="two-factor code accepted"
+        action=Action.LOGIN, detail="password and second factor"
     ).exists()
 
 

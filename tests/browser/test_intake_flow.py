@@ -68,7 +68,7 @@ def test_an_inquiry_becomes_an_iop_admission(page, live_server, shoot, intake_us
 
     # the intake worker finds it at the top of the queue
     login(page, live_server, intake_user.username, TEST_PASSWORD)
-    page.get_by_role("link", name="Inquiries").click()
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Call requests").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Call requests")
     row = page.get_by_role("row").filter(has_text="Noor Haddad")
     expect(row).to_contain_text("New")

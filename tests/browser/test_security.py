@@ -82,7 +82,7 @@ def test_a_director_signs_in_with_a_code_and_reaches_the_audit_pages(
     nav = page.get_by_role("navigation", name="Staff")
     nav.get_by_role("link", name="Audit log").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
-    expect(page.get_by_role("cell", name="two-factor code accepted")).to_be_visible()
+    expect(page.get_by_role("cell", name="password and second factor")).to_be_visible()
     page.get_by_label("Staff member").select_option(value=str(director.pk))
     page.get_by_role("button", name="Show entries").click()
     expect(page).to_have_url(re.compile(rf"/staff/audit/\?actor={director.pk}$"))

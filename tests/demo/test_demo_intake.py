@@ -36,6 +36,8 @@ def test_the_demo_loads_a_living_intake_desk_once():
     assert {a.primary_counselor.username for a in open_admissions} == {"counselor", "counselor2"}
     assert Admission.objects.filter(discharge_reason="stepped_down").count() == 1
     assert Consent.objects.exists()
+    # the kinds of the 2024 rule are there to see: a TPO consent beside a named recipient
+    assert {c.kind for c in Consent.objects.all()} == {"tpo", "recipient"}
     alerts = [
         a
         for a in Assessment.objects.filter(status="completed")

@@ -1,6 +1,6 @@
 """Faker and factory-boy are development-only: the production import path (every module
 of every app, the project package and the URLconf, after django.setup()) loads neither.
-Only `demo.sizes` (the benchmark clinics, loaded by `seed_demo --size`) may."""
+Only the `demo.sizes` package (the benchmark clinics, loaded by `seed_demo --size`) may."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ SCRIPT = r"""
 import importlib, pkgutil, sys
 
 DEV_ONLY = ("faker", "factory")
-ALLOWED = {"demo.sizes"}  # benchmark seeding: `seed_demo --size` imports it when asked
+ALLOWED = {"demo.sizes"}  # the benchmark clinics: `seed_demo --size` imports them when asked
 
 
 class Refuse:
@@ -34,15 +34,25 @@ django.setup()
 from django.urls import get_resolver
 
 get_resolver().url_patterns
-packages = sys.argv[1:]
-imported = 0
-for package in packages:
+
+
+# Import `package` and every module under it, except the ALLOWED ones and what lies
+# under them (walk_packages would import an allowed package to look inside it).
+def walk(package):
     module = importlib.import_module(package)
-    for info in pkgutil.walk_packages(module.__path__, prefix=f"{package}."):
+    count = 1
+    for info in pkgutil.iter_modules(module.__path__, prefix=f"{package}."):
         if info.name in ALLOWED:
             continue
-        importlib.import_module(info.name)
-        imported += 1
+        if info.ispkg:
+            count += walk(info.name)
+        else:
+            importlib.import_module(info.name)
+            count += 1
+    return count
+
+
+imported = sum(walk(package) for package in sys.argv[1:])
 loaded = sorted(name for name in sys.modules if name.split(".")[0] in DEV_ONLY)
 assert not loaded, loaded
 print(imported)

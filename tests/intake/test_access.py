@@ -94,7 +94,7 @@ def test_a_counselor_gets_404_for_an_assessment_not_on_their_caseload(counselor_
 
 def test_the_staff_nav_shows_intake_entries_to_intake_staff_only(intake_client, counselor_client):
     home = reverse("accounts:home")
-    assert "Inquiries" in intake_client.get(home).content.decode()
+    assert "Call requests" in intake_client.get(home).content.decode()
     html = counselor_client.get(home).content.decode()
     assert reverse("intake:inquiry-list") not in html
     assert reverse("intake:patient-list") not in html

@@ -105,7 +105,9 @@ def test_recording_a_consent(intake_client, intake_user):
             "The consent can't expire before it was signed.",
         ),
         ({"expiry_event": "other"}, "expiry_event_detail", "Describe the event"),
-        ({"recipient": ""}, "recipient", "This field is required."),
+        ({"recipient": ""}, "recipient", "Name the recipient"),
+        ({"purpose": ""}, "purpose", "tick “At the request of the patient”"),
+        ({"expiry_event": "none"}, "expiry_event", "Only a TPO consent may run until revoked"),
     ],
 )
 def test_bad_consents_are_refused(intake_client, overrides, field, message):

@@ -240,6 +240,7 @@ ENDPOINTS = [
         client="intake_client",
         url=lambda w, c: reverse("intake:add-consent", args=[w.prospect.uuid]),
         baseline=lambda w: one(
+            kind="recipient",
             recipient="Dr. Lena Ortiz, Eastside Family Clinic",
             purpose="Coordinate medical care",
             information="Attendance and medications",
@@ -371,6 +372,8 @@ NOT_FUZZED = {
     "intake:patient-detail": "no input",
     "intake:start-assessment": "POST without fields",
     "intake:print-assessment": "no input",
+    "intake:print-consent": "no input",
+    "intake:consent-form-to-sign": "no input (an unknown kind in the path answers 404)",
 }
 
 

@@ -177,7 +177,7 @@ def test_disclosing_downloads_the_document_and_records_it(intake_client, intake_
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="disclosure-')
     assert patient.legal_last_name not in response["Content-Disposition"]
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     document = text(response)
     assert document.count(NOTICE) == 2
     assert document.index(NOTICE) < document.index("Intake assessment of") < document.rindex(NOTICE)
@@ -565,8 +565,9 @@ def test_print_and_disclose_pages_have_pinned_query_counts(
     consent = consent_for(patient)
     # queries beyond the signed-in baseline; each page also checks the user's roles
     pages = {
-        # assessment (+ patient), audit, substances, addenda, decision
-        "print assessment": (print_url(completed), "get", None, 6),
+        # assessment (+ patient), audit, substances, addenda, decision, the diagnosis
+        # (treatment's fact in the patient block)
+        "print assessment": (print_url(completed), "get", None, 7),
         # patient, admissions, consents, latest signed assessment, audit
         "disclose page": (disclose_url(patient), "get", None, 6),
         # the same 5 reads, the chosen consent, 2 savepoints, the consent locked, the

@@ -46,8 +46,11 @@ def test_caseload_and_sessions_together_list_each_patient_once(counselor, direct
 
 
 def test_a_discharged_caseload_patient_is_no_longer_visible(counselor):
-    admission = AdmissionFactory(primary_counselor=counselor)
-    admission.end_date = timezone.localdate()
+    # after the closing window (tests/intake/test_access_windows.py has every edge)
+    admission = AdmissionFactory(
+        primary_counselor=counselor, start_date=timezone.localdate() - timedelta(days=60)
+    )
+    admission.end_date = timezone.localdate() - timedelta(days=15)
     admission.discharge_reason = "completed"
     admission.save()
     assert not patients_visible_to(counselor).exists()

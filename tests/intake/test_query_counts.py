@@ -67,8 +67,9 @@ def pages(completed, intake_client):
         "patient list": (reverse("intake:patient-list"), "get", None, 4),
         "patient search": (search_url, "get", None, 4),
         # ... + 1 for "who opened this record" (accounts/_patient_access.html), + 1 for
-        # the disclosures made, + 1 for the records merged into this one
-        "patient page": (patient.get_absolute_url(), "get", None, 9),
+        # the disclosures made, + 2 for treatment's section (diagnosis, plan in force),
+        # + 1 for the records merged into this one
+        "patient page": (patient.get_absolute_url(), "get", None, 11),
         "signed assessment": (completed.get_absolute_url(), "get", None, 6),
         "draft assessment": (draft.get_absolute_url(), "get", None, 5),
         "draft, what is missing": (draft.get_absolute_url() + "?check=1", "get", None, 6),
@@ -95,7 +96,8 @@ def test_the_counselor_view_of_a_patient_is_pinned_too(
     base = overhead(counselor_client)
     for _ in range(5):
         ConsentFactory(patient=caseload_patient)
-    with django_assert_max_num_queries(base + 8):
+    # + 2 for treatment's section (diagnosis, plan in force; what is due from both)
+    with django_assert_max_num_queries(base + 10):
         queries(counselor_client, caseload_patient.get_absolute_url())
 
 

@@ -139,7 +139,8 @@ def test_the_rate_limit_refuses_with_the_clinic_phone_and_crisis_lines(anon_clie
     assert _post(anon_client).status_code == 302
     assert _post(anon_client).status_code == 302
     response = _post(anon_client)
-    assert response.status_code == 200
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
     html = response.content.decode()
     assert "could not take another one just now" in html
     assert "(213) 555-0100" in html and "988" in html and "1-800-662-4357" in html
@@ -161,7 +162,7 @@ def test_requests_older_than_an_hour_do_not_count(anon_client, settings):
         created_at=timezone.now() - timedelta(minutes=61),
     )
     assert _post(anon_client).status_code == 302
-    assert _post(anon_client).status_code == 200
+    assert _post(anon_client).status_code == 429
     assert Inquiry.objects.count() == 2
 
 
@@ -174,7 +175,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_limited(anon_client, se
     spoofed = anon_client.post(
         URL, GOOD, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.1"
     )
-    assert (first.status_code, second.status_code, spoofed.status_code) == (302, 302, 200)
+    assert (first.status_code, second.status_code, spoofed.status_code) == (302, 302, 429)
     assert Inquiry.objects.get(source_hash=hash_source("192.0.2.1"))
 
 
@@ -278,5 +279,5 @@ def test_two_requests_at_once_cannot_both_slip_under_the_limit(settings):
         time.sleep(0.5)
     for thread in threads:
         thread.join(timeout=10)
-    assert sorted(statuses) == [200, 302]
+    assert sorted(statuses) == [302, 429]
     assert Inquiry.objects.count() == 1

@@ -70,3 +70,10 @@ def group_session(track, day: date, patients=()):
         enroll_patient(track=track, patient=patient, joined=day, today=day)
     generate_track_sessions(track=track, start=day, end=day + timedelta(days=1))
     return track.sessions.get(occurrence_date=day)
+
+
+def admitted(**kwargs):
+    """A patient with an open IOP admission from Mon 5 Jan 2026 (the day the test tracks
+    start), so they may join a group on any date the tests use."""
+    kwargs.setdefault("start_date", date(2026, 1, 5))
+    return AdmissionFactory(**kwargs).patient

@@ -83,7 +83,7 @@ def test_cancelled_sessions_do_not_count(track, patient, counselor):
     from scheduling.services import cancel_session
 
     session = group_session(track, MONDAY, [patient])
-    cancel_session(session=session, reason="Snow day", by=counselor)
+    cancel_session(session=session, reason="Snow day, the clinic is closed", by=counselor)
     (load,) = hours.caseloads(counselors=[counselor], monday=MONDAY, today=MONDAY)
     assert load.rows[0].week.scheduled_hours == 0
 
@@ -142,7 +142,8 @@ def test_caseload_query_count_does_not_grow(director_client, counselor, other_co
         with CaptureQueriesContext(connection) as ctx:
             assert director_client.get(CASELOAD, {"date": MONDAY.isoformat()}).status_code == 200
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1] <= 12, counts
+    # + 3 for treatment's "Treatment plan" column (admissions, their history, plans)
+    assert counts[0] == counts[1] <= 15, counts
 
 
 def test_patient_attendance_week_by_week(counselor_client, counselor, track, patient):
@@ -152,7 +153,7 @@ def test_patient_attendance_week_by_week(counselor_client, counselor, track, pat
     response = counselor_client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Week of 9 Mar 2026" in html and "Week of 2 Mar 2026" in html
+    assert "Week of Mon, Mar 9, 2026" in html and "Week of Mon, Mar 2, 2026" in html
     assert "scheduled 9.0 h · attended 8.0 h · 2 billable days (H0015)" in html
     assert "Left early" in html
     # both weeks fall short of IOP's 9 hours: one as booked, the other as attended

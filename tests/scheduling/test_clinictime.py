@@ -37,7 +37,8 @@ def test_monday_of():
 def test_span_display_is_in_clinic_time():
     start = datetime(2026, 11, 1, 17, 0, tzinfo=UTC)  # 09:00 PST, the day clocks go back
     assert (
-        clinictime.span_display(start, start + timedelta(hours=3)) == "Sun 1 Nov 2026, 09:00–12:00"
+        clinictime.span_display(start, start + timedelta(hours=3))
+        == "Sun, Nov 1, 2026, 9:00 AM – 12:00 PM"
     )
 
 

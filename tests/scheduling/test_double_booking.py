@@ -47,7 +47,7 @@ def test_the_room_cannot_be_booked_twice(patient, counselor, other_counselor, ro
         _book(someone_else, other_counselor, room, individual, hhmm="10:30")
     assert excinfo.value.messages == [
         "Counseling Room 1 is already booked for Individual counseling, "
-        "Tue 10 Mar 2026, 10:00–10:50, Counseling Room 1."
+        "Tue, Mar 10, 2026, 10:00 AM – 10:50 AM, Counseling Room 1."
     ]
     assert Session.objects.count() == 1
 
@@ -60,7 +60,7 @@ def test_the_counselor_cannot_be_booked_twice(patient, counselor, room, individu
         _book(AdmissionFactory().patient, counselor, RoomFactory(), individual, hhmm="10:45")
     assert excinfo.value.messages == [
         "Dana Whitfield is already in Individual counseling, "
-        "Tue 10 Mar 2026, 10:00–10:50, Counseling Room 1."
+        "Tue, Mar 10, 2026, 10:00 AM – 10:50 AM, Counseling Room 1."
     ]
     # nothing half-saved: no session, link or attendee of the refused booking
     assert (

@@ -12,9 +12,10 @@ from scheduling.services import (
     generate_track_sessions,
     mark_attendance,
 )
-from tests.factories import AdmissionFactory
+from tests.scheduling.conftest import admitted
 
 MARCH_2 = date(2026, 3, 2)
+LEAVING = "Moved to the evening group for work."
 
 
 def _roster(track, day):
@@ -23,7 +24,7 @@ def _roster(track, day):
 
 
 def test_sessions_list_the_patients_enrolled_on_their_date(track):
-    a, b, c = (AdmissionFactory().patient for _ in range(3))
+    a, b, c = (admitted() for _ in range(3))
     enroll_patient(track=track, patient=a, joined=MARCH_2, today=MARCH_2)
     enroll_patient(
         track=track, patient=b, joined=date(2026, 3, 4), left=date(2026, 3, 11), today=MARCH_2
@@ -37,40 +38,48 @@ def test_sessions_list_the_patients_enrolled_on_their_date(track):
 
 
 def test_leaving_removes_the_patient_from_later_sessions_only(track, counselor):
-    patient = AdmissionFactory().patient
+    patient = admitted()
     enrollment, _ = enroll_patient(track=track, patient=patient, joined=MARCH_2, today=MARCH_2)
     generate_track_sessions(track=track, start=MARCH_2, end=date(2026, 3, 16))
-    end_enrollment(enrollment=enrollment, left=date(2026, 3, 9), today=date(2026, 3, 5))
+    end_enrollment(
+        enrollment=enrollment,
+        left=date(2026, 3, 9),
+        reason=LEAVING,
+        by=counselor,
+        today=date(2026, 3, 5),
+    )
     assert _roster(track, date(2026, 3, 6)) == {patient.pk}
     assert _roster(track, date(2026, 3, 9)) == set()
     assert _roster(track, date(2026, 3, 13)) == set()
 
 
 def test_marked_attendance_is_never_dropped(track, counselor):
-    patient = AdmissionFactory().patient
+    patient = admitted()
     enrollment, _ = enroll_patient(track=track, patient=patient, joined=MARCH_2, today=MARCH_2)
     generate_track_sessions(track=track, start=MARCH_2, end=date(2026, 3, 7))
     monday = track.sessions.get(occurrence_date=MARCH_2)
     mark_attendance(
         session=monday, marks={monday.attendees.get().pk: (Attendance.ABSENT, None)}, by=counselor
     )
-    end_enrollment(enrollment=enrollment, left=date(2026, 3, 1 + 2), today=MARCH_2)
+    end_enrollment(
+        enrollment=enrollment, left=date(2026, 3, 3), reason=LEAVING, by=counselor, today=MARCH_2
+    )
     assert _roster(track, MARCH_2) == {patient.pk}
 
 
 def test_capacity_is_enforced_on_every_day(track):
     track.capacity = 2
     track.save()
-    a, b, c, d = (AdmissionFactory().patient for _ in range(4))
+    a, b, c, d = (admitted() for _ in range(4))
     enroll_patient(track=track, patient=a, joined=MARCH_2, left=date(2026, 3, 16), today=MARCH_2)
     enroll_patient(track=track, patient=b, joined=date(2026, 3, 9), today=MARCH_2)
     # from 4 March c fits until b joins on the 9th, and again once a has left on the 16th
-    with pytest.raises(EnrollmentError, match=r"full on Mon 9 Mar 2026 \(2 of 2 places taken\)"):
+    with pytest.raises(EnrollmentError, match=r"full on Mon, Mar 9, 2026 \(2 of 2 places taken\)"):
         enroll_patient(track=track, patient=c, joined=date(2026, 3, 4), today=MARCH_2)
     enroll_patient(
         track=track, patient=c, joined=date(2026, 3, 4), left=date(2026, 3, 9), today=MARCH_2
     )
-    with pytest.raises(EnrollmentError, match="full on Wed 4 Mar 2026"):
+    with pytest.raises(EnrollmentError, match="full on Wed, Mar 4, 2026"):
         enroll_patient(
             track=track, patient=d, joined=MARCH_2, left=date(2026, 3, 20), today=MARCH_2
         )

@@ -140,6 +140,7 @@ ENDPOINTS = [
             date=w.today + timedelta(days=9),
             start_time="14:00",
             minutes="",
+            confirm="on",
         ),
         forms=_individual_forms,
         edge_cases=(
@@ -185,10 +186,28 @@ ENDPOINTS = [
         name="scheduling:end-enrollment",
         client="intake_client",
         url=lambda w, c: reverse("scheduling:end-enrollment", args=[w.track.pk, w.enrollment.pk]),
-        baseline=lambda w: one(left=w.today + timedelta(days=2)),
+        baseline=lambda w: one(
+            last_day=w.today + timedelta(days=2),
+            reason="Moving to the evening group for work.",
+            confirmed="on",
+        ),
         forms=lambda w, d: [scheduling_forms.EndEnrollmentForm(d)],
-        refusal_message="Enter the last day in the group.",
         watch=lambda w: (TrackEnrollment, Attendee),
+        strict_redirect=True,
+    ),
+    Endpoint(
+        name="scheduling:cancel-series",
+        client="director_client",
+        url=lambda w, c: reverse("scheduling:cancel-series", args=[w.track.pk]),
+        baseline=lambda w: one(
+            start=w.today + timedelta(days=7),
+            reason="The group merges into the evening group.",
+            confirmed="on",
+        ),
+        forms=lambda w, d: [scheduling_forms.CancelSeriesForm(d)],
+        edge_cases=({"start": "9999-12-31"}, {"start": "0001-01-01"}),
+        watch=lambda w: (Track, Session),
+        strict_redirect=True,
     ),
     Endpoint(
         name="scheduling:week (GET)",

@@ -16,6 +16,12 @@ from tests.scheduling.conftest import at, book
 BOOK = reverse("scheduling:book-individual")
 
 
+@pytest.fixture(autouse=True)
+def _monday_before(frozen_now):
+    """The bookings below (Tue 1 Dec 2026 and on) are in the coming days."""
+    frozen_now(at(date(2026, 11, 30), "08:00"))
+
+
 def _form(patient, counselor, room, individual, day="2026-12-01", start="10:00", minutes=""):
     return {
         "patient": patient.pk,
@@ -79,8 +85,8 @@ def test_a_clash_names_the_session_in_the_way_and_keeps_the_input(
     html = response.content.decode()
     assert response.status_code == 200
     assert (
-        "Counseling Room 1 is already booked for Individual counseling, Tue 1 Dec 2026, 10:00–11:00"
-        in html
+        "Counseling Room 1 is already booked for Individual counseling, "
+        "Tue, Dec 1, 2026, 10:00 AM – 11:00 AM" in html
     )
     assert 'value="10:30"' in html
     assert Session.objects.count() == 1
@@ -90,7 +96,7 @@ def test_the_hour_skipped_by_daylight_saving_is_refused(
     counselor_client, counselor, patient, room, individual
 ):
     response = counselor_client.post(
-        BOOK, _form(patient, counselor, room, individual, day="2026-03-08", start="02:30")
+        BOOK, _form(patient, counselor, room, individual, day="2027-03-14", start="02:30")
     )
     assert "That time does not exist on that day" in response.content.decode()
     assert not Session.objects.exists()
@@ -202,3 +208,93 @@ def test_two_staff_booking_the_same_slot_at_once_one_wins(
     loser = next(r for r in results.values() if r.status_code == 200)
     assert "Counseling Room 1 is already booked for Individual counseling" in loser.content.decode()
     assert Session.objects.count() == 1
+
+
+# ---------------------------------------------------------------- unusual times
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "minutes", "warning"),
+    [
+        ("2026-12-01", "06:30", "50", "outside the clinic&#x27;s opening hours"),  # before 7
+        ("2026-12-01", "20:30", "50", "outside the clinic&#x27;s opening hours"),  # past 9 PM
+        ("2026-12-06", "10:00", "50", "outside the clinic&#x27;s opening hours"),  # a Sunday
+        ("2026-11-27", "10:00", "50", "starts in the past"),
+    ],
+)
+def test_an_unusual_time_asks_for_a_tick_and_keeps_the_input(
+    counselor_client, counselor, patient, room, individual, day, start, minutes, warning
+):
+    data = _form(patient, counselor, room, individual, day=day, start=start, minutes=minutes)
+    response = counselor_client.post(BOOK, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and warning in html
+    assert 'name="confirm"' in html and 'type="checkbox"' in html
+    assert f'value="{start}"' in html and f'value="{day}"' in html
+    assert not Session.objects.exists()
+    response = counselor_client.post(BOOK, {**data, "confirm": "on"})
+    assert response.status_code == 302
+    assert Session.objects.count() == 1
+
+
+@pytest.mark.parametrize(("start", "minutes"), [("07:00", "50"), ("20:00", "60")])
+def test_the_opening_hours_edges_need_no_tick(
+    counselor_client, counselor, patient, room, individual, start, minutes
+):
+    data = _form(patient, counselor, room, individual, start=start, minutes=minutes)
+    assert counselor_client.post(BOOK, data).status_code == 302
+
+
+def test_a_usual_time_shows_no_tick_box(counselor_client):
+    html = counselor_client.get(BOOK).content.decode()
+    assert 'type="checkbox"' not in html
+    assert "The clinic is open Mon–Sat, 7:00 AM–9:00 PM." in html
+
+
+@pytest.mark.parametrize("minutes", ["4", "481", "-5"])
+def test_length_limits_are_said_in_words(
+    counselor_client, counselor, patient, room, individual, minutes
+):
+    data = _form(patient, counselor, room, individual, minutes=minutes)
+    html = counselor_client.post(BOOK, data).content.decode()
+    assert "A session lasts from 5 to 480 minutes (8 hours)." in html
+    assert "Ensure this value" not in html
+    assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "refused"),
+    [
+        ("2026-10-30", "can&#x27;t be before Oct 31, 2026"),  # 31 days back
+        ("2026-10-31", ""),
+        ("2027-11-30", ""),  # a year ahead
+        ("2027-12-01", "can&#x27;t be after Nov 30, 2027"),
+    ],
+)
+def test_the_session_date_boundaries(
+    counselor_client, counselor, patient, room, individual, day, refused
+):
+    data = {**_form(patient, counselor, room, individual, day=day), "confirm": "on"}
+    response = counselor_client.post(BOOK, data)
+    if refused:
+        assert (
+            response.status_code == 200
+            and f"The session date {refused}" in response.content.decode()
+        )
+        assert not Session.objects.exists()
+    else:
+        assert response.status_code == 302
+
+
+def test_a_move_keeps_to_the_same_date_range(counselor_client, counselor, patient, room):
+    session = book(patient, counselor, room, date(2026, 12, 1), "10:00")
+    url = reverse("scheduling:reschedule-session", args=[session.pk])
+    for day, ok in (("2027-11-30", True), ("2027-12-01", False)):
+        response = counselor_client.post(
+            url, {"date": day, "start_time": "10:00", "minutes": "50", "room": room.pk}
+        )
+        assert (response.status_code == 302) is ok
+    response = counselor_client.post(
+        url, {"date": "2026-12-02", "start_time": "10:00", "minutes": "500", "room": room.pk}
+    )
+    assert "A session lasts from 5 to 480 minutes (8 hours)." in response.content.decode()

@@ -90,7 +90,7 @@ def test_changing_the_pattern_changes_only_future_untouched_sessions(track, coun
     save_session_notes(
         session=edited, notes="Guest speaker from a local recovery group.", by=counselor
     )
-    cancel_session(session=cancelled, reason="Holiday", by=counselor)
+    cancel_session(session=cancelled, reason="Holiday: the clinic is closed", by=counselor)
 
     # from Thursday 12 March: Tuesdays and Thursdays at 10:00, 2 hours, in another room
     now = datetime(2026, 3, 12, 8, 0, tzinfo=UTC)  # 01:00 on Thursday 12 March locally
@@ -152,5 +152,8 @@ def test_a_clashing_occurrence_is_skipped_and_reported(track, counselor, patient
     result = generate_track_sessions(track=track, start=MARCH_2, end=date(2026, 3, 7))
     assert result.created == 2
     assert len(result.problems) == 1
-    assert "is already in Individual counseling, Wed 4 Mar 2026, 11:00–11:50" in result.problems[0]
+    assert (
+        "is already in Individual counseling, Wed, Mar 4, 2026, 11:00 AM – 11:50 AM"
+        in result.problems[0]
+    )
     assert not Session.objects.filter(track=track, occurrence_date=date(2026, 3, 4)).exists()

@@ -10,15 +10,15 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from scheduling.models import Attendee
-from tests.factories import AdmissionFactory, RoomFactory, TrackFactory
-from tests.scheduling.conftest import book, group_session
+from tests.factories import RoomFactory, TrackFactory
+from tests.scheduling.conftest import admitted, book, group_session
 
 DAY = date(2026, 3, 4)  # in the past: attendance can be taken
 
 
 @pytest.fixture
 def session(track, patient):
-    other = AdmissionFactory().patient  # someone else's patient in the same group
+    other = admitted()  # someone else's patient in the same group
     return group_session(track, DAY, [patient, other])
 
 
@@ -117,7 +117,7 @@ def test_intake_staff_see_the_roster_but_may_not_mark(intake_client, session, pa
 def test_a_counselor_with_a_patient_in_the_session_sees_only_that_patient_and_may_not_mark(
     other_counselor_client, other_counselor, session
 ):
-    theirs = AdmissionFactory(primary_counselor=other_counselor).patient
+    theirs = admitted(primary_counselor=other_counselor)
     Attendee.objects.create(session=session, patient=theirs, start=session.start, end=session.end)
     response = other_counselor_client.get(session.get_absolute_url())
     html = response.content.decode()
@@ -168,8 +168,8 @@ def test_session_page_query_count_does_not_grow_with_the_roster(counselor_client
         start_time=time(13),
         length_minutes=60,
     )
-    small = group_session(small_track, DAY, [AdmissionFactory().patient for _ in range(2)])
-    big = group_session(big_track, DAY, [AdmissionFactory().patient for _ in range(12)])
+    small = group_session(small_track, DAY, [admitted() for _ in range(2)])
+    big = group_session(big_track, DAY, [admitted() for _ in range(12)])
     counselor_client.get(small.get_absolute_url())  # warm the session's caches
     counts = []
     for session in (small, big):

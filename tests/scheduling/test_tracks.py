@@ -2,6 +2,7 @@
 
 from datetime import date, time, timedelta
 
+import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
@@ -16,7 +17,7 @@ TRACKS = reverse("scheduling:track-list")
 def test_every_staff_role_sees_the_groups(intake_client, counselor_client, director_client, track):
     for client in (intake_client, counselor_client, director_client):
         html = client.get(TRACKS).content.decode()
-        assert "IOP Morning" in html and "Mon, Wed, Fri, 09:00–12:00" in html
+        assert "IOP Morning" in html and "Mon, Wed, Fri, 9:00 AM – 12:00 PM" in html
 
 
 def test_only_directors_may_change_groups(intake_client, counselor_client, track):
@@ -58,14 +59,28 @@ def test_counselors_may_not_enroll(counselor_client, track, patient):
     assert response.status_code == 403
 
 
-def test_ending_an_enrollment(intake_client, track, patient):
+def test_ending_an_enrollment_asks_for_a_reason_then_a_confirmation(intake_client, track, patient):
     today = clinictime.today()
     enrollment, _ = enroll_patient(track=track, patient=patient, joined=today - timedelta(days=14))
     url = reverse("scheduling:end-enrollment", args=[track.pk, enrollment.pk])
-    response = intake_client.post(url, {"left": today.isoformat()})
+    assert "End enrollment" in intake_client.get(track.get_absolute_url()).content.decode()
+    reason = "Stepping down to outpatient care next week."
+    response = intake_client.post(url, {"last_day": today.isoformat(), "reason": ""})
+    assert response.status_code == 400 and "This field is required." in response.content.decode()
+    response = intake_client.post(url, {"last_day": today.isoformat(), "reason": reason})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Please confirm" in html
+    assert f"{today:%A}, {today:%B} {today.day}, {today.year}" in html
+    enrollment.refresh_from_db()
+    assert enrollment.left is None  # nothing changes before the confirmation
+    response = intake_client.post(
+        url, {"last_day": today.isoformat(), "reason": reason, "confirmed": "on"}
+    )
     assert response.status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.left == today + timedelta(days=1)  # the form asks for the last day in
+    assert enrollment.end_reason == reason
+    assert reason in intake_client.get(track.get_absolute_url()).content.decode()
 
 
 def test_members_are_shown_to_the_leader_and_audited(counselor_client, counselor, track, patient):
@@ -179,3 +194,42 @@ def test_capacity_cannot_drop_below_who_is_enrolled(director_client, track):
     assert "3 patients are enrolled on some coming day" in response.content.decode()
     track.refresh_from_db()
     assert track.capacity == 12
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "error"),
+    [
+        (-366, None, "The first meeting can&#x27;t be before"),
+        (-365, None, ""),
+        (365, None, ""),
+        (366, None, "The first meeting can&#x27;t be after"),
+        (0, 730, ""),
+        (0, 731, "The last meeting can&#x27;t be after"),
+        (10, 9, "The last meeting can&#x27;t be before"),
+    ],
+)
+def test_a_new_groups_dates_are_plausible(
+    director_client, counselor, frozen_now, first, last, error
+):
+    frozen_now(clinictime.local_to_utc(date(2026, 3, 4), time(8, 0)))
+    today = clinictime.today()
+    data = {
+        "name": "OP Wednesday Group",
+        "program": program("OP").pk,
+        "session_type": session_type("relapse-prevention").pk,
+        "weekdays": ["2"],
+        "start_time": "17:00",
+        "length_minutes": "90",
+        "room": RoomFactory(name="Group Room C").pk,
+        "lead_counselor": counselor.pk,
+        "co_facilitator": "",
+        "capacity": "10",
+        "first_date": (today + timedelta(days=first)).isoformat(),
+        "last_date": "" if last is None else (today + timedelta(days=last)).isoformat(),
+    }
+    response = director_client.post(reverse("scheduling:track-create"), data)
+    if error:
+        assert response.status_code == 200 and error in response.content.decode()
+        assert not Track.objects.filter(name="OP Wednesday Group").exists()
+    else:
+        assert response.status_code == 302

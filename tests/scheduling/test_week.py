@@ -36,9 +36,9 @@ def test_counselor_sees_their_own_week(
     html = response.content.decode()
     assert response.status_code == 200
     assert "My week" in html
-    assert "Mon 2 Mar – Sun 8 Mar 2026" in html
+    assert "Mon, Mar 2 – Sun, Mar 8, 2026" in html
     assert session.get_absolute_url() in html
-    assert "09:00–12:00" in html and "1 patient" in html
+    assert "9:00 AM – 12:00 PM" in html and "1 patient" in html
     assert other.get_absolute_url() not in html
     # no patient names on the grid
     assert patient.legal_last_name not in html
@@ -79,10 +79,10 @@ def test_today_is_marked(counselor_client, frozen_now):
     # ten seconds before midnight: the page and the test agree on which day is today
     frozen_now(clinictime.local_to_utc(date(2026, 3, 4), time(23, 59, 50)))
     html = counselor_client.get(WEEK).content.decode()
-    assert "Mon 2 Mar – Sun 8 Mar 2026" in html
+    assert "Mon, Mar 2 – Sun, Mar 8, 2026" in html
     assert html.count('aria-current="date"') == 2  # the day heading and the "This week" link
     badge = '<span class="badge wk-today">Today</span>'
-    assert f'Wed {badge}</span> <span class="wk-date">4 Mar' in html
+    assert f'Wed {badge}</span> <span class="wk-date">Mar 4' in html
 
 
 def test_previous_and_next_weeks(counselor_client):

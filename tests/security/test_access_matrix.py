@@ -171,6 +171,85 @@ class World:
         return enrollment
 
     @cached_property
+    def progress_note(self):
+        from notes.models import ProgressNote, SessionNote
+
+        attendee = self.session.attendees.get()
+        session_note = SessionNote.objects.create(
+            session=self.session, author=self.counselor, note_format="DAP"
+        )
+        return ProgressNote.objects.create(
+            session_note=session_note,
+            attendee=attendee,
+            patient=attendee.patient,
+            note_format="DAP",
+            due_on=self.session.start.date(),
+            author=self.counselor,
+        )
+
+    @cached_property
+    def measurement(self):
+        from outcomes import scales, services
+
+        answers = {item.key: 0 for item in scales.PHQ9_ITEMS}
+        return services.record_measurement(
+            patient=self.patient,
+            kind=scales.PHQ9,
+            taken_on=timezone.localdate(),
+            answers=answers,
+            by=self.counselor,
+        )
+
+    @cached_property
+    def screen(self):
+        from outcomes import services
+
+        return services.order_screen(
+            patient=self.patient,
+            reason="ad_hoc",
+            due_on=timezone.localdate(),
+            specimen="urine",
+            observed=False,
+            panel=["cocaine"],
+            by=self.counselor,
+        )
+
+    @cached_property
+    def signed_plan(self):
+        """The caseload patient's plan in force (version 1), with a confirmed diagnosis."""
+        from tests.treatment.conftest import signed_plan
+
+        self._assess(self.patient)
+        return signed_plan(self.patient, self.counselor)
+
+    @cached_property
+    def draft_plan(self):
+        from treatment import services
+
+        self.signed_plan  # noqa: B018  (the draft is the review of the signed plan)
+        return services.start_plan(patient=self.patient, by=self.counselor)
+
+    @cached_property
+    def awaiting_patient_plan(self):
+        """A plan the counselor has signed, of a second caseload patient."""
+        from tests.treatment.conftest import confirm_diagnosis, rows
+        from treatment import services
+
+        patient = AdmissionFactory(primary_counselor=self.counselor, program=program("IOP")).patient
+        self._assess(patient)
+        confirm_diagnosis(patient, self.counselor)
+        plan = services.start_plan(patient=patient, by=self.counselor)
+        services.save_plan(plan=plan, rows=rows(), by=self.counselor)
+        return services.sign_as_counselor(plan=plan, by=self.counselor)
+
+    def _assess(self, patient) -> None:
+        from intake import services
+
+        assessment = AssessmentFactory(patient=patient, moderate=True, created_by=self.intake_user)
+        SubstanceFactory(assessment=assessment)
+        services.complete_assessment(assessment=assessment, by=self.intake_user)
+
+    @cached_property
     def calendar_token(self):
         from scheduling.models import CalendarFeed
 
@@ -194,6 +273,8 @@ SAMPLES = {
     "intake:edit-patient": lambda w: {"uuid": w.patient.uuid},
     "intake:add-consent": lambda w: {"uuid": w.patient.uuid},
     "intake:revoke-consent": lambda w: {"uuid": w.patient.uuid, "consent_uuid": w.consent.uuid},
+    "intake:print-consent": lambda w: {"uuid": w.patient.uuid, "consent_uuid": w.consent.uuid},
+    "intake:consent-form-to-sign": lambda w: {"uuid": w.patient.uuid, "kind": "tpo"},
     "intake:disclose-records": lambda w: {"uuid": w.patient.uuid},
     "intake:start-assessment": lambda w: {"uuid": w.patient.uuid},
     "intake:admit-patient": lambda w: {"uuid": w.decided_patient.uuid},
@@ -216,7 +297,36 @@ SAMPLES = {
     "scheduling:track-edit": lambda w: {"pk": w.track.pk},
     "scheduling:enroll": lambda w: {"pk": w.track.pk},
     "scheduling:end-enrollment": lambda w: {"pk": w.track.pk, "enrollment_pk": w.enrollment.pk},
+    "scheduling:cancel-series": lambda w: {"pk": w.track.pk},
     "scheduling:ical-feed": lambda w: {"token": w.calendar_token},
+    "notes:session-note": lambda w: {"pk": w.session.pk},
+    "notes:save-shared-part": lambda w: {"pk": w.session.pk},
+    "notes:save-part": lambda w: {"pk": w.session.pk, "attendee_pk": w.session.attendees.get().pk},
+    "notes:sign-all": lambda w: {"pk": w.session.pk},
+    "notes:note-detail": lambda w: {"pk": w.progress_note.pk},
+    "notes:add-addendum": lambda w: {"pk": w.progress_note.pk},
+    "notes:cosign-note": lambda w: {"pk": w.progress_note.pk},
+    "notes:patient-notes": lambda w: {"uuid": w.patient.uuid},
+    "notes:counseling-notes": lambda w: {"uuid": w.patient.uuid},
+    "outcomes:patient-progress": lambda w: {"uuid": w.patient.uuid},
+    "outcomes:add-measurement": lambda w: {"uuid": w.patient.uuid, "kind": "bam7"},
+    "outcomes:measurement-detail": lambda w: {"uuid": w.measurement.uuid},
+    "outcomes:add-medication": lambda w: {"uuid": w.patient.uuid},
+    "outcomes:order-screen": lambda w: {"uuid": w.patient.uuid},
+    "outcomes:set-sobriety-date": lambda w: {"uuid": w.patient.uuid},
+    "outcomes:screen-detail": lambda w: {"uuid": w.screen.uuid},
+    "outcomes:record-collection": lambda w: {"uuid": w.screen.uuid},
+    "outcomes:record-results": lambda w: {"uuid": w.screen.uuid},
+    "outcomes:dashboard-csv": lambda w: {"table": "census-today"},
+    "treatment:diagnosis": lambda w: {"uuid": w.patient.uuid},
+    "treatment:plan-list": lambda w: {"uuid": w.patient.uuid},
+    "treatment:start-plan": lambda w: {"uuid": w.patient.uuid},
+    "treatment:chart": lambda w: {"uuid": w.patient.uuid},
+    "treatment:plan-detail": lambda w: {"uuid": w.signed_plan.uuid},
+    "treatment:edit-plan": lambda w: {"uuid": w.draft_plan.uuid},
+    "treatment:sign-plan": lambda w: {"uuid": w.draft_plan.uuid},
+    "treatment:patient-signature": lambda w: {"uuid": w.awaiting_patient_plan.uuid},
+    "treatment:print-plan": lambda w: {"uuid": w.signed_plan.uuid},
 }
 # The admin row is checked on these pages.
 ADMIN_URLS = ("admin:index", "admin:accounts_auditevent_changelist", "admin:auth_user_changelist")
@@ -247,6 +357,7 @@ def urls_for(name: str, world: World) -> list[str]:
 
 def check_cell(client, url: str, cell: str, who: str) -> None:
     response = client.get(url)
+    assert_no_stored_copy(response, url, who)
     status, where = response.status_code, f"{who} GET {url}"
     if cell in {"public", "allowed", "own"}:
         assert status == 200, f"{where}: expected 200 ({cell}), got {status}"
@@ -265,6 +376,21 @@ def check_cell(client, url: str, cell: str, who: str) -> None:
         assert posted.url.startswith(LOGIN_URL), f"{who} POST {url}: went to {posted.url}"
     else:
         assert status == int(cell), f"{where}: expected {cell}, got {status}"
+
+
+PUBLIC_APPS = ("programs:", "public_intake:")
+
+
+def assert_no_stored_copy(response, url: str, who: str) -> None:
+    """Every staff response, and every response to a signed-in user, forbids browsers and
+    proxies to keep a copy (public pages for anonymous visitors set their own caching)."""
+    match = response.resolver_match
+    if who == "anonymous" and match is not None and match.view_name.startswith(PUBLIC_APPS):
+        return
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    assert {"no-store", "private"} <= directives, (
+        f"{who} GET {url}: Cache-Control is {response.get('Cache-Control')!r}"
+    )
 
 
 def assert_no_inline_code(html: str, where: str) -> None:

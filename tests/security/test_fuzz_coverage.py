@@ -11,7 +11,7 @@ from tests import fuzzing
 def url_names() -> set[str]:
     found: set[str] = set()
 
-    def walk(patterns, namespace: str | None) -> None:
+    def walk(patterns: list, namespace: str | None) -> None:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 inner = entry.namespace or namespace
@@ -46,4 +46,5 @@ def test_every_app_file_is_found():
         "tests.programs.test_fuzz_programs",
         "tests.intake.test_fuzz_intake",
         "tests.scheduling.test_fuzz_scheduling",
+        "tests.notes.test_fuzz_notes",
     } <= names

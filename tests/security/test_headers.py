@@ -159,3 +159,18 @@ def test_the_admin_runs_under_the_same_policy_without_inline_code(superuser_clie
         assert response.status_code == 200, url
         assert "unsafe-inline" not in response["Content-Security-Policy"]
         assert_no_inline_code(response.content.decode(), url)
+
+
+def test_no_copy_of_a_staff_page_is_kept(intake_client, anon_client):
+    assert intake_client.get(reverse("accounts:home"))["Cache-Control"] == "no-store, private"
+    # the sign-in page and its redirects are staff pages too
+    assert anon_client.get(reverse("accounts:home"))["Cache-Control"] == "no-store, private"
+    # the sign-in page keeps Django's never_cache, which says more
+    login = anon_client.get(reverse("accounts:login"))["Cache-Control"]
+    assert {"no-store", "private"} <= {d.strip() for d in login.split(",")}
+
+
+def test_a_public_page_is_private_for_a_signed_in_user_only(intake_client, anon_client):
+    url = reverse("programs:home")
+    assert intake_client.get(url)["Cache-Control"] == "no-store, private"
+    assert "no-store" not in anon_client.get(url).get("Cache-Control", "")

@@ -97,11 +97,25 @@ FIELDLESS = [
         url=lambda w, c: reverse("scheduling:reset-calendar-feed"),
         baseline=lambda w: {},
     ),
+    Endpoint(
+        name="notes:cosign-note",
+        client="director_client",
+        url=lambda w, c: reverse("notes:cosign-note", args=[w.signed_note.pk]),
+        baseline=lambda w: {},
+    ),
 ]
 # What the fuzzer posts to, plus the field-less actions: every POST the app takes.
 ACTIONS = [e for e in ENDPOINTS if e.method == "post"] + FIELDLESS
 # Staff-only data (sessions and the audit log change on every request, by design).
-FINGERPRINTED_APPS = ("intake", "scheduling", "programs", "otp_totp", "otp_static", "axes")
+FINGERPRINTED_APPS = (
+    "intake",
+    "scheduling",
+    "notes",
+    "programs",
+    "otp_totp",
+    "otp_static",
+    "axes",
+)
 
 
 def fingerprint() -> dict:

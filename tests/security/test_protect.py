@@ -2,7 +2,7 @@
 
 Every foreign key ON a clinical model (the row that a cascade would delete) and every
 foreign key POINTING AT one uses PROTECT (or RESTRICT); SET_NULL only where listed
-below as safe. Every model of intake, scheduling and accounts is classified, so a new
+below as safe. Every model of intake, scheduling, treatment and accounts is classified, so a new
 model fails `test_every_model_is_classified` until someone decides what it is.
 """
 
@@ -55,6 +55,13 @@ CLINICAL = {
     "scheduling.Attendee": "attendance",
     "scheduling.TrackEnrollment": "a patient's membership of a group",
     "accounts.AuditEvent": "the audit log",
+    "treatment.Diagnosis": "a primary diagnosis and its history",
+    "treatment.TreatmentPlan": "a version of a treatment plan",
+    "treatment.Problem": "a problem of a treatment plan",
+    "treatment.Goal": "a goal of a treatment plan",
+    "treatment.Objective": "an objective of a treatment plan",
+    "treatment.Intervention": "an intervention of a treatment plan",
+    "treatment.PlanSignature": "a signature on a treatment plan",
 }
 # Models of these apps that hold no patient data.
 REFERENCE = {
@@ -63,7 +70,7 @@ REFERENCE = {
     "scheduling.Track": "a group's weekly rule; its sessions and enrollments PROTECT it",
     "scheduling.CalendarFeed": "a staff member's private calendar link",
 }
-CLASSIFIED_APPS = ("intake", "scheduling", "accounts")
+CLASSIFIED_APPS = ("intake", "scheduling", "accounts", "treatment")
 SAFE = {models.PROTECT, models.RESTRICT, models.DO_NOTHING}
 # SET_NULL that loses nothing clinical, and why.
 SAFE_SET_NULL = {
@@ -185,7 +192,47 @@ def patient_with_a_full_record(counselor, intake_user):
     scheduling_services.enroll_patient(
         track=track, patient=patient, joined=today - timedelta(days=7), today=today
     )
+    _treatment_record(patient, assessment, counselor)
     return patient
+
+
+def _treatment_record(patient, assessment, counselor) -> None:
+    """A confirmed diagnosis and a plan with one row of every kind, signed by both."""
+    from treatment.models import (
+        Diagnosis,
+        Goal,
+        Intervention,
+        Objective,
+        PlanSignature,
+        Problem,
+        TreatmentPlan,
+    )
+
+    diagnosis = Diagnosis.objects.create(
+        patient=patient,
+        assessment=assessment,
+        substance="alcohol",
+        severity="moderate",
+        code="F10.20",
+        proposed_code="F10.20",
+        recorded_by=counselor,
+    )
+    plan = TreatmentPlan.objects.create(
+        patient=patient,
+        diagnosis=diagnosis,
+        created_by=counselor,
+        status="signed",
+        signed_at=timezone.now(),
+    )
+    problem = Problem.objects.create(plan=plan, dimensions=["d6"], statement="My roommate drinks")
+    goal = Goal.objects.create(problem=problem, text="A sober place to live")
+    Objective.objects.create(
+        goal=goal, text="Visit two sober homes", target_date=timezone.localdate()
+    )
+    Intervention.objects.create(
+        problem=problem, what="Case management", how_often="weekly", who="Counselor"
+    )
+    PlanSignature.objects.create(plan=plan, role="counselor", by=counselor)
 
 
 def clinical_counts() -> dict[str, int]:

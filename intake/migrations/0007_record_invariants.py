@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0005_protect_clinical_rows"),
+        ("intake", "0006_consent_kinds"),
         ("programs", "0003_service_updated_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

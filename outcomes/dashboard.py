@@ -1,0 +1,392 @@
+"""The director's dashboard: live figures from the database, each a table (the numbers)
+and a chart (the same numbers), every count of patients protected (outcomes.suppression).
+
+Each figure is built by one function in a fixed number of queries whatever the data
+size; FIGURES lists them by slug, which the CSV download uses.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Min, Q, Sum
+from django.utils.safestring import SafeString
+
+from intake.models import Admission, Assessment, Inquiry
+from outcomes import progress, svg
+from outcomes.models import ScreenResult
+from outcomes.suppression import HIDDEN_TEXT, Cell, count_cell, hide, protect, rate_cell
+from programs.models import Program
+from scheduling import clinictime, hours
+from scheduling.models import Attendance, Attendee
+
+LEVELS = ("OP", "IOP", "PHP", "INP")
+WEEKS = 12
+ATTENDED = (Attendance.PRESENT, Attendance.LATE, Attendance.LEFT_EARLY)
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date
+    program: str = ""  # a level code, or every program
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return (self.program,) if self.program else LEVELS
+
+    def admissions(self):
+        found = Admission.objects.all()
+        return found.filter(program__code=self.program) if self.program else found
+
+
+@dataclass
+class Figure:
+    slug: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell | str]] = field(default_factory=list)
+    chart: SafeString | None = None
+    note: str = ""
+
+    def csv_rows(self) -> list[list[str]]:
+        return [self.columns] + [
+            [c.text if isinstance(c, Cell) else c for c in row] for row in self.rows
+        ]
+
+
+def _bars(figure: Figure, label_col: int = 0, value_col: int = 1, unit: str = "") -> SafeString:
+    bars = []
+    for row in figure.rows:
+        cell = row[value_col]
+        assert isinstance(cell, Cell)
+        value = 0 if cell.value is None and cell.text == "—" else cell.value  # nothing to hide
+        bars.append(svg.Bar(str(row[label_col]), value, cell.text))
+    desc = "; ".join(f"{b.label}: {b.text}" for b in bars) or "No data"
+    return svg.bar_chart(title=figure.title, desc=desc, bars=bars, unit=unit)
+
+
+def census_today(f: Filters) -> Figure:
+    today = clinictime.today()
+    counts = Counter(f.admissions().current(today).values_list("program__code", flat=True))
+    cells, total = protect([counts.get(code, 0) for code in f.levels])
+    figure = Figure(
+        "census-today", f"Patients in care today, {today:%b %d, %Y}", ["Level", "Patients"]
+    )
+    figure.rows = [[code, cell] for code, cell in zip(f.levels, cells, strict=True)]
+    figure.rows.append(["All levels", total])
+    figure.chart = _bars(Figure(figure.slug, figure.title, figure.columns, figure.rows[:-1]))
+    return figure
+
+
+def census_weekly(f: Filters) -> Figure:
+    last_monday = clinictime.monday_of(f.end)
+    mondays = [last_monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+    first, last_sunday = mondays[0], last_monday + timedelta(days=6)
+    spans = list(
+        f.admissions()
+        .filter(start_date__lte=last_sunday)
+        .exclude(end_date__lt=first)
+        .values_list("program__code", "patient_id", "start_date", "end_date")
+    )
+    figure = Figure(
+        "census-weekly", f"Patients in care, week by week ({WEEKS} weeks)", ["Week of", *f.levels]
+    )
+    series: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    for monday in mondays:
+        sunday = monday + timedelta(days=6)
+        people: dict[str, set[int]] = defaultdict(set)
+        for code, patient_id, start, end in spans:
+            if start <= sunday and (end is None or end >= monday):
+                people[code].add(patient_id)
+        cells = [count_cell(len(people[code])) for code in f.levels]
+        figure.rows.append([f"{monday:%b %d, %Y}", *cells])
+        for code, cell in zip(f.levels, cells, strict=True):
+            if cell.value is not None:
+                series[code].append((monday, cell.value))
+    lines = [svg.Series(code, series[code], f"s{i + 1}") for i, code in enumerate(f.levels)]
+    y_max = max([v for s in lines for _, v in s.points] or [5])
+    figure.chart = svg.line_chart(
+        title=figure.title,
+        desc=f"Patients in care each week from {first:%b %d, %Y}, one line per level "
+        f"({', '.join(f.levels)}); weeks with fewer than 5 patients at a level are left out.",
+        start=first,
+        end=last_monday,
+        y_max=y_max,
+        series=lines,
+    )
+    return figure
+
+
+def _median_days(pairs: list[tuple[date, date]]) -> str:
+    days = [(b - a).days for a, b in pairs if a and b and b >= a]
+    return f"{statistics.median(days):g}" if len(days) >= 5 else (HIDDEN_TEXT if days else "—")
+
+
+def funnel(f: Filters) -> Figure:
+    inquiries = Inquiry.objects.filter(
+        created_at__gte=clinictime.local_midnight(f.start),
+        created_at__lt=clinictime.local_midnight(f.end + timedelta(1)),
+    )
+    if f.program:
+        inquiries = inquiries.filter(
+            Q(program__code=f.program) | Q(patient__admissions__program__code=f.program)
+        ).distinct()
+    rows = list(
+        inquiries.annotate(
+            assessed=Min("patient__assessments__assessment_date"),
+            admitted=Min("patient__admissions__start_date"),
+        ).values_list("created_at", "assessed", "admitted")
+    )
+    assessed = [(clinictime.local(c).date(), a) for c, a, _ in rows if a]
+    admitted = [(a, d) for _, a, d in rows if a and d]
+    n = [len(rows), len(assessed), len(admitted)]
+    figure = Figure(
+        "funnel",
+        "Call requests to assessment to admission",
+        ["Step", "People", "Share of the step before", "Median days from the step before"],
+    )
+    figure.rows = [
+        ["Call requests", count_cell(n[0]), "—", "—"],
+        [
+            "Assessed",
+            count_cell(n[1]),
+            rate_cell(n[1], n[0], people=min(n[1], n[0] - n[1]) or n[1]),
+            _median_days(assessed),
+        ],
+        [
+            "Admitted",
+            count_cell(n[2]),
+            rate_cell(n[2], n[1], people=min(n[2], n[1] - n[2]) or n[2]),
+            _median_days(admitted),
+        ],
+    ]
+    figure.chart = _bars(figure)
+    figure.note = f"Call requests received {f.start:%b %d, %Y} to {f.end:%b %d, %Y}."
+    return figure
+
+
+def referral_sources(f: Filters) -> Figure:
+    found = Assessment.objects.filter(assessment_date__range=(f.start, f.end)).exclude(
+        referral_source=""
+    )
+    if f.program:
+        found = found.filter(patient__admissions__program__code=f.program).distinct()
+    counts = dict(
+        found.values_list("referral_source")
+        .annotate(n=Count("pk"))
+        .values_list("referral_source", "n")
+    )
+    choices = Assessment.ReferralSource.choices
+    cells, total = protect([counts.get(value, 0) for value, _ in choices])
+    figure = Figure(
+        "referral-sources", "Referral sources of assessments", ["Source", "Assessments"]
+    )
+    figure.rows = [[label, cell] for (_, label), cell in zip(choices, cells, strict=True)]
+    figure.chart = _bars(Figure(figure.slug, figure.title, figure.columns, list(figure.rows)))
+    figure.rows.append(["All sources", total])
+    return figure
+
+
+def attendance_by_track(f: Filters) -> Figure:
+    found = Attendee.objects.filter(
+        session__track__isnull=False,  # the session's start is indexed, the attendee's copy not
+        session__start__gte=clinictime.local_midnight(f.start),
+        session__start__lt=clinictime.local_midnight(f.end + timedelta(1)),
+    ).exclude(attendance="")
+    if f.program:
+        found = found.filter(session__track__program__code=f.program)
+    rows = (
+        found.values("session__track__name")
+        .annotate(
+            marked=Count("pk"),
+            attended=Count("pk", filter=Q(attendance__in=ATTENDED)),
+            people=Count("patient", distinct=True),
+        )
+        .order_by("session__track__name")
+    )
+    figure = Figure(
+        "attendance", "Attendance rate by track", ["Track", "Patients", "Attendance marked", "Rate"]
+    )
+    for row in rows:
+        figure.rows.append(
+            [
+                row["session__track__name"],
+                count_cell(row["people"]),
+                count_cell(row["marked"]) if row["people"] >= 5 else hide(),
+                rate_cell(row["attended"], row["marked"], people=row["people"]),
+            ]
+        )
+    figure.chart = _bars(figure, value_col=3, unit="%")
+    return figure
+
+
+def _week_hours(f: Filters, today: date) -> list[tuple[str, hours.WeekHours]]:
+    """(level, the week's hours) of each patient in care, scheduling's rule applied to
+    week totals summed in the database (the dashboard needs no per-day detail)."""
+    monday = clinictime.monday_of(today)
+    start, end = clinictime.week_bounds(monday)
+    in_care = f.admissions().current(today)
+    programs = {p.pk: p for p in Program.objects.all()}
+    totals = {
+        row["patient_id"]: row
+        for row in Attendee.objects.filter(
+            patient_id__in=in_care.values("patient_id"),
+            active=True,
+            start__gte=start,
+            start__lt=end,
+        )
+        .values("patient_id")
+        .annotate(length=Sum(F("end") - F("start")), attended=Sum("minutes_attended"))
+        .order_by()
+    }
+    found = []
+    for patient_id, program_id in in_care.values_list("patient_id", "program_id"):
+        row = totals.get(patient_id)
+        day = hours.DayHours(
+            scheduled=int(row["length"].total_seconds() // 60) if row else 0,
+            attended=(row["attended"] or 0) if row else 0,
+        )
+        program = programs[program_id]
+        found.append((program.code, hours.WeekHours(program=program, days={monday: day})))
+    return found
+
+
+def under_minimum(f: Filters) -> Figure:
+    flagged: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for code, week in _week_hours(f, clinictime.today()):
+        total[code] += 1
+        flagged[code] += week.scheduled_under_minimum
+    cells, all_cell = protect([flagged[code] for code in f.levels])
+    figure = Figure(
+        "under-minimum",
+        "Patients under their weekly minimum this week",
+        ["Level", "Under minimum", "Patients in care"],
+    )
+    figure.rows = [
+        [code, cell, count_cell(total[code])] for code, cell in zip(f.levels, cells, strict=True)
+    ]
+    figure.chart = _bars(Figure(figure.slug, figure.title, figure.columns, list(figure.rows)))
+    figure.rows.append(["All levels", all_cell, count_cell(sum(total.values()))])
+    figure.note = "Booked hours this week against each level's weekly minimum."
+    return figure
+
+
+def length_of_stay(f: Filters) -> Figure:
+    ended = list(
+        f.admissions()
+        .filter(end_date__range=(f.start, f.end))
+        .values_list("program__code", "discharge_reason", "start_date", "end_date")
+    )
+    figure = Figure(
+        "length-of-stay",
+        "Length of stay (days) of admissions ended in the range",
+        ["Group", "Admissions ended", "Median days"],
+    )
+    by_level: dict[str, list[int]] = defaultdict(list)
+    by_reason: dict[str, list[int]] = defaultdict(list)
+    for code, reason, start, end in ended:
+        by_level[code].append((end - start).days)
+        by_reason[reason or "other"].append((end - start).days)
+    reasons = dict(Admission.DischargeReason.choices)
+    for label, values in [
+        *((f"Level {c}", by_level[c]) for c in f.levels),
+        *((reasons[r], by_reason[r]) for r in reasons),
+    ]:
+        median = (
+            Cell(statistics.median(values), f"{statistics.median(values):g}")
+            if len(values) >= 5
+            else (hide() if values else Cell(None, "—"))
+        )
+        figure.rows.append([label, count_cell(len(values)), median])
+    figure.chart = _bars(
+        Figure(figure.slug, figure.title, figure.columns, figure.rows[: len(f.levels)]),
+        value_col=2,
+        unit=" days",
+    )
+    return figure
+
+
+def off_track_share(f: Filters) -> Figure:
+    today = clinictime.today()
+    in_care = f.admissions().current(today).values("patient_id")
+    n_in_care = in_care.values("patient_id").distinct().count()
+    flags = progress.flags_for(in_care)
+    rules = Counter(flag.rule for found in flags.values() for flag in found)
+    n_flagged = len(flags)
+    figure = Figure(
+        "off-track", "Patients in care off track today", ["Measure", "Patients", "Share"]
+    )
+    figure.rows.append(
+        [
+            "Off track (any reason)",
+            count_cell(n_flagged),
+            rate_cell(
+                n_flagged, n_in_care, people=min(n_flagged, n_in_care - n_flagged) or n_flagged
+            ),
+        ]
+    )
+    labels = {
+        "use": "BAM Use above 0 twice in a row",
+        "risk": "BAM Risk 12 or more",
+        "protective": "BAM Protective 12 or less",
+        "phq9_rise": "PHQ-9 up 5 or more",
+        "safety": "PHQ-9 item 9 above 0",
+    }
+    for rule, label in labels.items():
+        figure.rows.append(
+            [label, count_cell(rules[rule]), rate_cell(rules[rule], n_in_care, people=rules[rule])]
+        )
+    figure.rows.append(["Patients in care", count_cell(n_in_care), "—"])
+    figure.chart = _bars(
+        Figure(figure.slug, figure.title, figure.columns, figure.rows[:-1]), value_col=2, unit="%"
+    )
+    return figure
+
+
+def unexpected_screens(f: Filters) -> Figure:
+    last_monday = clinictime.monday_of(f.end)
+    mondays = [last_monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+    found = ScreenResult.objects.filter(
+        order__collected_at__gte=clinictime.local_midnight(mondays[0]),
+        order__collected_at__lt=clinictime.local_midnight(last_monday + timedelta(7)),
+        outcome=ScreenResult.Outcome.POSITIVE,
+        expected=False,
+    )
+    if f.program:
+        found = found.filter(order__patient__admissions__program__code=f.program).distinct()
+    per_week: dict[date, set[int]] = defaultdict(set)
+    for collected, patient_id in found.values_list("order__collected_at", "order__patient_id"):
+        if collected is None:
+            continue
+        per_week[clinictime.monday_of(clinictime.local(collected).date())].add(patient_id)
+    figure = Figure(
+        "unexpected-screens",
+        "Patients with an unexpected positive screen, by week",
+        ["Week of", "Patients"],
+    )
+    figure.rows = [[f"{m:%b %d, %Y}", count_cell(len(per_week[m]))] for m in mondays]
+    figure.chart = _bars(figure)
+    return figure
+
+
+FIGURES: dict[str, Callable[[Filters], Figure]] = {
+    "census-today": census_today,
+    "census-weekly": census_weekly,
+    "funnel": funnel,
+    "referral-sources": referral_sources,
+    "attendance": attendance_by_track,
+    "under-minimum": under_minimum,
+    "length-of-stay": length_of_stay,
+    "off-track": off_track_share,
+    "unexpected-screens": unexpected_screens,
+}
+
+
+def program_choices() -> list[tuple[str, str]]:
+    return [(p.code, p.name) for p in Program.objects.order_by("intensity")]

@@ -1,0 +1,1 @@
+"""Scheduling pages, one module per part: week, sessions, hours, tracks, feeds."""

@@ -1,0 +1,115 @@
+"""The week grid: a counselor's own week, or any counselor's, room's or program's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from accounts.decorators import role_required
+from accounts.roles import COUNSELOR, roles_of
+from programs.models import Program
+from scheduling import clinictime, hooks
+from scheduling.access import sees_everything
+from scheduling.forms import (
+    WeekForm,
+    counselors,
+    staff_name,
+)
+from scheduling.models import Attendee, Room, Session
+from scheduling.views.common import STAFF, week_query
+from scheduling.weekgrid import build_week
+
+
+@dataclass
+class Scope:
+    """Whose (or what) schedule the week shows."""
+
+    label: str
+    sessions: QuerySet[Session]
+    show: str = ""
+    shows_counselors: bool = False
+
+
+def _scope(user, show: str) -> Scope:
+    kind, _, key = show.partition("-")
+    if kind == "counselor":
+        counselor = get_object_or_404(counselors(), pk=key)
+        return Scope(
+            f"{staff_name(counselor)}'s week",
+            Session.objects.filter(counselor_links__counselor=counselor),
+            show,
+        )
+    if kind == "room":
+        room = get_object_or_404(Room, pk=key)
+        return Scope(f"{room.name}", Session.objects.filter(room=room), show, True)
+    if kind == "program":
+        program = get_object_or_404(Program, code=key)
+        return Scope(f"{program.name} ({program.code})", _program_sessions(program), show, True)
+    if COUNSELOR in roles_of(user):
+        return Scope("My week", Session.objects.filter(counselor_links__counselor=user))
+    program = Program.objects.filter(code=Program.Code.IOP).first()
+    if program is None:
+        return Scope("All sessions", Session.objects.all(), shows_counselors=True)
+    return Scope(
+        f"{program.name} ({program.code})",
+        _program_sessions(program),
+        f"program-{program.code}",
+        True,
+    )
+
+
+def _program_sessions(program: Program) -> QuerySet[Session]:
+    """The program's group sessions and the individual sessions of its patients."""
+    individual = Attendee.objects.filter(
+        session__track__isnull=True,
+        patient__admissions__program=program,
+        patient__admissions__end_date__isnull=True,
+    ).values("session_id")
+    return Session.objects.filter(Q(track__program=program) | Q(pk__in=individual))
+
+
+@role_required(*STAFF)
+def schedule_home(request: HttpRequest) -> HttpResponse:
+    url = reverse("scheduling:week")
+    return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+
+
+@role_required(*STAFF)
+def week(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = clinictime.today()
+    form = WeekForm(request.GET or None, can_choose=sees_everything(user))
+    day, show = today, ""
+    if form.is_bound and form.is_valid():
+        day = form.cleaned_data["date"] or today
+        show = form.cleaned_data.get("show", "")
+    monday = clinictime.monday_of(day)
+    scope = _scope(user, show)
+    sessions = list(scope.sessions.in_week(monday).for_calendar().prefetch_related("counselors"))
+    grid = build_week(sessions, monday=monday, today=today)
+    if not form.is_bound:
+        form.initial = {"date": day, "show": scope.show}
+    types = {s.session_type.slug: s.session_type for s in sessions}
+    return render(
+        request,
+        "scheduling/week.html",
+        {
+            "form": form,
+            "grid": grid,
+            "scope": scope,
+            "monday": monday,
+            "sunday": monday + timedelta(days=6),
+            "is_this_week": monday == clinictime.monday_of(today),
+            "previous_url": week_query(monday - timedelta(days=7), scope.show),
+            "next_url": week_query(monday + timedelta(days=7), scope.show),
+            "today_url": week_query(today, scope.show),
+            "legend": sorted(types.values(), key=lambda t: (t.order, t.name)),
+            "can_book": True,
+            "panels": hooks.week_panels(request, monday, today),
+        },
+    )
