@@ -38,6 +38,10 @@ class SearchForm(forms.Form):
 
 
 class PatientForm(forms.ModelForm):
+    confirm_different_person = forms.BooleanField(
+        label="This is a different person", required=False
+    )
+
     class Meta:
         model = Patient
         fields = [

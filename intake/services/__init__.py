@@ -36,9 +36,10 @@ from intake.services.inquiries import (
     log_contact,
     patient_initial_from_inquiry,
 )
-from intake.services.patients import create_patient, update_patient
+from intake.services.patients import create_patient, possible_duplicates, update_patient
 
 __all__ = [
+    "possible_duplicates",
     "Transfer",
     "latest_decision",
     "usable_decision",

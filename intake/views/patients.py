@@ -88,17 +88,27 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 @intake_only
 def create_patient(request: HttpRequest) -> HttpResponse:
+    """A new record; one that may be an existing person shows the candidates first."""
     form = forms.PatientForm(request.POST or None)
+    candidates: list[Patient] = []
     if request.method == "POST" and form.is_valid():
-        patient = services.create_patient(
-            patient=form.save(commit=False), by=request.user, request=request
-        )
-        messages.success(request, f"Patient record {patient.mrn} created.")
-        return redirect(patient)
+        try:
+            patient = services.create_patient(
+                patient=form.save(commit=False),
+                confirmed_different=form.cleaned_data["confirm_different_person"],
+                by=request.user,
+                request=request,
+            )
+        except InvalidTransition as exc:
+            _show_refusal(form, exc)
+            candidates = services.possible_duplicates(form.instance)
+        else:
+            messages.success(request, f"Patient record {patient.mrn} created.")
+            return redirect(patient)
     return render(
         request,
         "intake/patient_form.html",
-        {"form": form, "title": "New patient"},
+        {"form": form, "title": "New patient", "candidates": candidates},
         status=400 if form.is_bound else 200,
     )
 

@@ -55,6 +55,7 @@ def _patient_payload(**overrides) -> Payload:
         "emergency_contact_phone": "(213) 555-0143",
         "payer": "Medi-Cal",
         "member_id": "ABC123",
+        "confirm_different_person": "on",
         **overrides,
     }
     return one(**values)
