@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from intake import placement
-from intake.models import Admission, Assessment, Inquiry, Patient, PlacementDecision
+from intake.models import Admission, Assessment, Consent, Inquiry, Patient, PlacementDecision
 from programs.models import Program
 from tests.browser.conftest import DESKTOP, assert_accessible, login
 from tests.factories import TEST_PASSWORD
@@ -97,7 +97,13 @@ def test_an_inquiry_becomes_an_iop_admission(page, live_server, shoot, intake_us
     # a mistake first: a future date of birth is refused beside the field, nothing lost
     page.get_by_label("Date of birth").fill("2099-01-01")
     page.get_by_role("button", name="Create patient record").click()
-    expect(page.get_by_text("Date of birth cannot be in the future.")).to_be_visible()
+    # next to the field, and as a link in the error summary above the form
+    expect(
+        page.locator(".invalid-feedback").get_by_text("Date of birth cannot be in the future.")
+    ).to_be_visible()
+    expect(
+        page.locator("#error-summary").get_by_text("Date of birth cannot be in the future.")
+    ).to_be_visible()
     expect(page.get_by_label("Legal first name")).to_have_value("Noor")
     check(page, shoot, "patient-form-error")
     page.get_by_label("Date of birth").fill("1992-08-19")
@@ -228,7 +234,7 @@ def test_every_other_intake_page_passes_axe(page, live_server, shoot, intake_use
     page.get_by_role("button", name="Save consent").click()
     expect(page.get_by_text("Give an expiry date or an expiry event.")).to_be_visible()
     check(page, shoot, "consent-form-errors")
-    consent = alma.consents.get()
+    consent = alma.consents.get(kind=Consent.Kind.RECIPIENT)  # beside the demo TPO consent
     visit(f"/intake/patients/{alma.uuid}/consents/{consent.uuid}/revoke/", "consent-revoke")
 
     visit(darnell.assessments.get().get_absolute_url(), "assessment-signed-alert")

@@ -143,7 +143,17 @@ def test_print_and_disclose(page, live_server, shoot, intake_user, record, tmp_p
     page.get_by_label("County probation office", exact=False).check()
     page.get_by_label("Intake assessment and attendance records", exact=True).check()
     page.get_by_role("button", name="Record the disclosure and download").click()
-    expect(page.get_by_text("This consent does not cover the intake assessment")).to_be_visible()
+    # next to the field, and as a link in the error summary above the form
+    expect(
+        page.locator(".invalid-feedback").get_by_text(
+            "This consent does not cover the intake assessment"
+        )
+    ).to_be_visible()
+    expect(
+        page.locator("#error-summary").get_by_text(
+            "This consent does not cover the intake assessment"
+        )
+    ).to_be_visible()
     assert_accessible(page)
     shoot(page, "part2-disclose-refused")
     assert not Disclosure.objects.exists()

@@ -66,7 +66,13 @@ def test_enrolling_by_exception_and_ending_it(page, live_server, intake_user, co
         label=f"{php.display_name} ({php.mrn})"
     )
     page.get_by_role("button", name="Enroll").click()
-    expect(page.get_by_text("give the reason for this exception")).to_be_visible()
+    # next to the field, and as a link in the error summary above the form
+    expect(
+        page.locator(".invalid-feedback").get_by_text("give the reason for this exception")
+    ).to_be_visible()
+    expect(
+        page.locator("#error-summary").get_by_text("give the reason for this exception")
+    ).to_be_visible()
     page.get_by_label("Reason for an exception").fill(WHY)
     page.get_by_role("button", name="Enroll").click()
     expect(page.get_by_text("as an exception to their care")).to_be_visible()
@@ -106,7 +112,9 @@ def test_enrolling_by_exception_and_ending_it(page, live_server, intake_user, co
     page.get_by_label("Date").fill(sunday.isoformat())
     page.get_by_label("Starts at").fill("10:00")
     page.get_by_role("button", name="Book the session").click()
-    expect(page.get_by_text("outside the clinic's opening hours")).to_be_visible()
+    expect(
+        page.locator("#error-summary").get_by_text("outside the clinic's opening hours")
+    ).to_be_visible()
     _both_widths(page, shoot, "individual-unusual-time")
     page.get_by_label("Yes, book it at this date and time").check()
     page.get_by_role("button", name="Book the session").click()
