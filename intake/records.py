@@ -87,6 +87,7 @@ def assessment_context(assessment: Assessment) -> dict:
         else [],
         "decision": PlacementDecision.objects.filter(assessment=assessment)
         .select_related("decided_by")
+        .prefetch_related("amendments__amended_by", "admissions__program")
         .first(),
     }
 

@@ -53,4 +53,5 @@ urlpatterns = [
     path("assessments/<uuid:uuid>/print/", views.print_assessment, name="print-assessment"),
     path("assessments/<uuid:uuid>/addenda/", views.add_addendum, name="add-addendum"),
     path("assessments/<uuid:uuid>/decision/", views.decide_placement, name="decide-placement"),
+    path("assessments/<uuid:uuid>/decision/amend/", views.amend_decision, name="amend-decision"),
 ]

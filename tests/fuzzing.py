@@ -55,7 +55,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from intake import services as intake_services
-from intake.models import Admission, Assessment, Consent, Inquiry, Patient
+from intake.models import Admission, Assessment, Consent, Inquiry, Patient, PlacementDecision
 from scheduling import clinictime
 from scheduling import services as scheduling_services
 from scheduling.models import Room, Session, Track, TrackEnrollment
@@ -526,7 +526,7 @@ class World:
 
     @cached_property
     def inquiry(self) -> Inquiry:
-        return InquiryFactory()
+        return InquiryFactory(created_at=timezone.now() - timedelta(days=2))
 
     @cached_property
     def contacted_inquiry(self) -> Inquiry:
@@ -558,6 +558,13 @@ class World:
             assessment=assessment, final_level="IOP", reason="", by=self.intake_user
         )
         return assessment.patient
+
+    @cached_property
+    def amendable_decision(self) -> PlacementDecision:
+        assessment = self._signed()
+        return intake_services.decide_placement(
+            assessment=assessment, final_level="IOP", reason="", by=self.intake_user
+        )
 
     def _book(self, day: date, hhmm: str) -> Session:
         return scheduling_services.book_individual_session(

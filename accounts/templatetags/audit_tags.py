@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django import template
+from django.db.models import Q
 
 from accounts.models import AuditEvent
 
@@ -67,8 +68,13 @@ def recent_patient_access(patient, limit: int = RECENT_ACCESS_LIMIT) -> list[Acc
     uuid = getattr(patient, "uuid", None)
     if uuid is None:
         return []
+    # a record that others were merged into answers for their history too (a subquery)
+    merged = getattr(patient, "merged_uuids", None)
+    match = Q(patient_uuid=uuid)
+    if callable(merged):
+        match |= Q(patient_uuid__in=merged())
     events = list(
-        AuditEvent.objects.filter(patient_uuid=uuid)
+        AuditEvent.objects.filter(match)
         .select_related("actor")
         .only(
             "at",

@@ -14,6 +14,7 @@ from intake.forms.assessments import (
     AddendumForm,
     AssessmentForm,
     BaseSubstanceFormSet,
+    DecisionAmendmentForm,
     PlacementDecisionForm,
     SubstanceForm,
     substance_formset,
@@ -21,15 +22,25 @@ from intake.forms.assessments import (
 from intake.forms.common import (
     SEARCH_MAX_LENGTH,
     US_STATES,
+    ConfirmStep,
     DateInput,
     DateTimeInput,
+    check_range,
     clean_us_phone,
 )
-from intake.forms.consents import ConsentForm, DisclosureForm, RevokeConsentForm, consent_label
+from intake.forms.consents import (
+    ConsentForm,
+    DisclosureForm,
+    RevokeConsentForm,
+    consent_label,
+)
 from intake.forms.inquiries import BookAssessmentForm, CloseInquiryForm, ContactAttemptForm
 from intake.forms.patients import PatientForm, SearchForm
 
 __all__ = [
+    "DecisionAmendmentForm",
+    "check_range",
+    "ConfirmStep",
     "US_STATES",
     "SEARCH_MAX_LENGTH",
     "clean_us_phone",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -10,11 +9,10 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts.roles import COUNSELOR
-from intake.forms.common import DateInput, _fmt, _not_in_future
-from intake.models import (
-    Admission,
-    Patient,
-)
+from accounts.validators import ReasonField, validate_reason
+from intake import dates
+from intake.forms.common import ConfirmStep, DateInput, check_range
+from intake.models import Admission, Patient, PlacementDecision
 from programs.models import Program
 
 
@@ -34,40 +32,113 @@ class ProgramChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
+def _previous_end(patient: Patient):
+    return max((a.end_date for a in patient.admissions.all() if a.end_date), default=None)
+
+
 class AdmissionForm(forms.Form):
+    """Admit on the latest decision; another level needs a reason, no decision a transfer."""
+
     program = ProgramChoiceField(label="Level of care", queryset=Program.objects.all())
     start_date = forms.DateField(label="Start date", widget=DateInput())
     primary_counselor = CounselorChoiceField(label="Primary counselor", queryset=counselors())
+    override_reason = forms.CharField(
+        label="Reason for a level other than the decision",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only when the level differs from the placement decision.",
+    )
+    transfer_kind = forms.ChoiceField(
+        label="Kind of transfer",
+        choices=[("", "Not a transfer")] + list(Admission.TransferKind.choices),
+        required=False,
+    )
+    transfer_from = forms.CharField(label="Transferred from", max_length=200, required=False)
+    transfer_care_ended_on = forms.DateField(
+        label="Date the other care ended", required=False, widget=DateInput()
+    )
+    transfer_reason = forms.CharField(
+        label="Why admit without our own assessment",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    MAX_DAYS_AHEAD = 60
+    TRANSFER_FIELDS = (
+        "transfer_kind",
+        "transfer_from",
+        "transfer_care_ended_on",
+        "transfer_reason",
+    )
 
-    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, patient: Patient, decision: PlacementDecision | None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.patient = patient
+        self.patient, self.decision = patient, decision
         self.fields["primary_counselor"].queryset = counselors()
+        if decision is None:
+            del self.fields["override_reason"]
+            self.fields["transfer_kind"].choices = list(Admission.TransferKind.choices)
+            self.fields["transfer_kind"].required = True
+        else:
+            for name in self.TRANSFER_FIELDS:
+                del self.fields[name]
         if not self.is_bound:
             self.initial.setdefault("start_date", timezone.localdate())
 
     def clean_start_date(self):
         day = self.cleaned_data["start_date"]
-        if day > timezone.localdate() + timedelta(days=self.MAX_DAYS_AHEAD):
-            raise forms.ValidationError(
-                f"The start date can be at most {self.MAX_DAYS_AHEAD} days ahead."
-            )
-        last_end = max(
-            (a.end_date for a in self.patient.admissions.all() if a.end_date), default=None
+        allowed = dates.admission_start(
+            self.patient.first_contact_on(), _previous_end(self.patient), timezone.localdate()
         )
-        if last_end and day < last_end:
-            raise forms.ValidationError(
-                f"The previous admission ended on {_fmt(last_end)}; start on or after that day."
-            )
+        check_range(day, allowed)
         return day
 
+    def clean(self):
+        data = super().clean()
+        if self.decision is not None:
+            self._clean_override(data)
+        else:
+            self._clean_transfer(data)
+        return data
 
-class DischargeForm(forms.Form):
+    def _clean_override(self, data: dict) -> None:
+        program = data.get("program")
+        if program is None or program.code == self.decision.final_level:
+            data["override_reason"] = ""
+            return
+        try:
+            validate_reason(data.get("override_reason", ""))
+        except forms.ValidationError as exc:
+            decided = self.decision.final_level_label
+            self.add_error(
+                "override_reason",
+                f"The decision was {decided}; say why the patient starts at another level. "
+                + exc.messages[0],
+            )
+
+    def _clean_transfer(self, data: dict) -> None:
+        if not data.get("transfer_from", "").strip():
+            self.add_error("transfer_from", "Name the provider the patient comes from.")
+        ended, start = data.get("transfer_care_ended_on"), data.get("start_date")
+        if ended is None and "transfer_care_ended_on" not in self.errors:
+            self.add_error("transfer_care_ended_on", "Give the date the other care ended.")
+        elif ended and start:
+            message = dates.transfer_care_ended(start).error(ended)
+            if message:
+                self.add_error("transfer_care_ended_on", message)
+        try:
+            validate_reason(data.get("transfer_reason", ""))
+        except forms.ValidationError as exc:
+            self.add_error("transfer_reason", exc.messages[0])
+
+
+class DischargeForm(ConfirmStep):
     end_date = forms.DateField(label="Discharge date", widget=DateInput())
     reason = forms.ChoiceField(label="Reason", choices=Admission.DischargeReason.choices)
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = ReasonField(label="What happened")
 
     def __init__(self, *args: Any, admission: Admission, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,21 +146,14 @@ class DischargeForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("end_date", timezone.localdate())
 
+    @property
+    def reason_label(self) -> str:
+        return Admission.DischargeReason(self.cleaned_data["reason"]).label
+
     def clean_end_date(self):
         day = self.cleaned_data["end_date"]
-        _not_in_future(day, "The discharge date can't be in the future.")
-        if day < self.admission.start_date:
-            raise forms.ValidationError(
-                f"The admission started on {_fmt(self.admission.start_date)}; "
-                "the discharge can't be before that."
-            )
+        check_range(day, dates.discharge(self.admission.start_date, timezone.localdate()))
         return day
-
-    def clean(self):
-        data = super().clean()
-        if data.get("reason") == Admission.DischargeReason.OTHER and not data.get("note"):
-            self.add_error("note", "Say why, since the reason is “Other”.")
-        return data
 
 
 class ChangeLevelForm(forms.Form):
@@ -98,9 +162,7 @@ class ChangeLevelForm(forms.Form):
     program = ProgramChoiceField(label="New level of care", queryset=Program.objects.all())
     on = forms.DateField(label="Date of the change", widget=DateInput())
     primary_counselor = CounselorChoiceField(label="Primary counselor", queryset=counselors())
-    note = forms.CharField(
-        label="Why the change", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = ReasonField(label="Why the change")
 
     def __init__(self, *args: Any, admission: Admission, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,16 +175,5 @@ class ChangeLevelForm(forms.Form):
 
     def clean_on(self):
         day = self.cleaned_data["on"]
-        _not_in_future(day, "The change can't be dated in the future.")
-        if day < self.admission.start_date:
-            raise forms.ValidationError(
-                f"The current admission started on {_fmt(self.admission.start_date)}; "
-                "the change can't be before that."
-            )
+        check_range(day, dates.level_change(self.admission.start_date, timezone.localdate()))
         return day
-
-    def clean_note(self) -> str:
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise forms.ValidationError("Say briefly why the level changes.")
-        return note

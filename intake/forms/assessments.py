@@ -7,13 +7,16 @@ from typing import Any
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
 
-from intake import placement
-from intake.forms.common import DateInput, _fmt, _not_in_future
+from accounts.validators import REASON_HELP, REASON_MAX_LENGTH, ReasonField, validate_reason
+from intake import dates, placement
+from intake.forms.common import DateInput, _fmt, _not_in_future, check_range
 from intake.models import (
     LEVEL_CHOICES,
     SCREENING_KEYS,
     Assessment,
+    PlacementDecision,
     Substance,
 )
 
@@ -110,11 +113,15 @@ class AssessmentForm(forms.ModelForm):
     def clean_assessment_date(self):
         day = self.cleaned_data["assessment_date"]
         _not_in_future(day, "The assessment date can't be in the future.")
+        first = self.instance.patient.first_contact_on()
+        check_range(day, dates.assessment_date(first, timezone.localdate()))
         return day
 
     def clean_step_down_ended_on(self):
         day = self.cleaned_data["step_down_ended_on"]
         _not_in_future(day, "The date care ended can't be in the future.")
+        if day is not None:
+            check_range(day, dates.step_down_ended(timezone.localdate()))
         return day
 
     def clean(self):
@@ -159,6 +166,7 @@ class SubstanceForm(forms.ModelForm):
             raise forms.ValidationError(
                 f"The last use can't be after the assessment date ({_fmt(self.assessment_date)})."
             )
+        check_range(day, dates.last_use(None, self.assessment_date or timezone.localdate()))
         return day
 
 
@@ -233,21 +241,25 @@ class AddendumForm(forms.Form):
 
 
 class PlacementDecisionForm(forms.Form):
+    """A deliberate choice: no level is preselected, not even the recommended one."""
+
     final_level = forms.ChoiceField(
-        label="Final level of care", choices=LEVEL_CHOICES, widget=forms.RadioSelect
+        label="Final level of care",
+        choices=LEVEL_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the level of care you decide on."},
     )
     reason = forms.CharField(
         label="Reason for choosing a different level",
         required=False,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when the final level differs from the recommendation.",
+        help_text="Required when the final level differs from the recommendation. " + REASON_HELP,
     )
 
     def __init__(self, *args: Any, recommended_level: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.recommended_level = recommended_level
-        if not self.is_bound:
-            self.initial.setdefault("final_level", recommended_level)
         self.fields["final_level"].choices = [
             (code, f"{label} (recommended)" if code == recommended_level else label)
             for code, label in LEVEL_CHOICES
@@ -256,11 +268,36 @@ class PlacementDecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         final = data.get("final_level")
-        data["reason"] = data.get("reason", "").strip()
-        if final and final != self.recommended_level and not data["reason"]:
-            recommended = placement.Level[self.recommended_level].label
-            self.add_error(
-                "reason",
-                f"Explain why the final level differs from the recommendation ({recommended}).",
-            )
+        data["reason"] = " ".join(data.get("reason", "").split())
+        if final and final != self.recommended_level:
+            try:
+                validate_reason(data["reason"])
+            except forms.ValidationError as exc:
+                recommended = placement.Level[self.recommended_level].label
+                self.add_error(
+                    "reason",
+                    f"Explain why the final level differs from the recommendation "
+                    f"({recommended}). {exc.messages[0]}",
+                )
+        else:
+            data["reason"] = ""
         return data
+
+
+class DecisionAmendmentForm(forms.Form):
+    """Correct a decision recorded by mistake: the corrected level and why."""
+
+    new_level = forms.ChoiceField(
+        label="Corrected level of care",
+        choices=LEVEL_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the corrected level of care."},
+    )
+    reason = ReasonField(label="Why the decision is corrected")
+
+    def __init__(self, *args: Any, decision: PlacementDecision, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+        self.fields["new_level"].choices = [
+            (code, label) for code, label in LEVEL_CHOICES if code != decision.final_level
+        ]

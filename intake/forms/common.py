@@ -8,6 +8,8 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from intake.dates import DateRange
+
 # states, DC and the territories with a USPS code
 _STATE_CODES = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
@@ -53,3 +55,25 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def check_range(day: date | None, allowed: DateRange) -> None:
+    """A field's message when `day` is outside its plausible range (intake/dates.py)."""
+    if day is not None:
+        message = allowed.error(day)
+        if message:
+            raise forms.ValidationError(message)
+
+
+class ConfirmStep(forms.Form):
+    """A form whose first valid POST shows a summary to confirm; the second one acts.
+
+    Every field is carried over in hidden inputs (`as_hidden`), so going back keeps
+    what was typed and confirming sends exactly what the summary showed.
+    """
+
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("confirmed"))

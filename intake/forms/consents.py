@@ -10,7 +10,9 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.utils import timezone
 
-from intake.forms.common import DateInput, _fmt, _not_in_future
+from accounts.validators import ReasonField
+from intake import dates
+from intake.forms.common import ConfirmStep, DateInput, _fmt, _not_in_future, check_range
 from intake.models import (
     AT_PATIENT_REQUEST,
     Assessment,
@@ -107,6 +109,7 @@ class ConsentForm(forms.ModelForm):
     def clean_signed_on(self):
         signed = self.cleaned_data["signed_on"]
         _not_in_future(signed, "The signing date can't be in the future.")
+        check_range(signed, dates.consent_signed(timezone.localdate()))
         return signed
 
     def clean(self):
@@ -120,13 +123,20 @@ class ConsentForm(forms.ModelForm):
             self.add_error("expires_on", "Give an expiry date or an expiry event.")
         if expires and signed and expires < signed:
             self.add_error("expires_on", "The consent can't expire before it was signed.")
+        elif expires and signed and "expires_on" not in self.errors:
+            message = dates.consent_expires(signed).error(expires)
+            if message:
+                self.add_error("expires_on", message)
         if event == Consent.ExpiryEvent.OTHER and not data.get("expiry_event_detail", "").strip():
             self.add_error("expiry_event_detail", "Describe the event that ends the consent.")
         return data
 
 
-class RevokeConsentForm(forms.Form):
+class RevokeConsentForm(ConfirmStep):
+    """The revocation date and why; a summary to confirm comes before anything changes."""
+
     revoked_on = forms.DateField(label="Revoked on", widget=DateInput())
+    reason = ReasonField(label="Why it is revoked")
 
     def __init__(self, *args: Any, consent: Consent, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -249,6 +259,10 @@ class DisclosureForm(forms.Form):
             self.add_error("attendance_to", "Attendance can only be sent up to today.")
         elif start and end and start > end:
             self.add_error("attendance_from", "The first day comes after the last one.")
+        elif start and "attendance_from" not in self.errors:
+            message = dates.attendance_window(self.today).error(start)
+            if message:
+                self.add_error("attendance_from", message)
         return data
 
 

@@ -8,7 +8,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
-from intake.forms.common import _ZIP, SEARCH_MAX_LENGTH, US_STATES, DateInput, clean_us_phone
+from intake.forms.common import (
+    _ZIP,
+    SEARCH_MAX_LENGTH,
+    US_STATES,
+    DateInput,
+    clean_us_phone,
+)
 from intake.models import (
     Patient,
 )
@@ -32,6 +38,10 @@ class SearchForm(forms.Form):
 
 
 class PatientForm(forms.ModelForm):
+    confirm_different_person = forms.BooleanField(
+        label="This is a different person", required=False
+    )
+
     class Meta:
         model = Patient
         fields = [

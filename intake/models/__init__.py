@@ -9,11 +9,12 @@ from intake.models.assessments import (
     SCREENING_KEYS,
     Addendum,
     Assessment,
+    DecisionAmendment,
     PlacementDecision,
     RecommendationView,
     Substance,
 )
-from intake.models.base import InvalidTransition
+from intake.models.base import InvalidTransition, Refused
 from intake.models.consents import (
     AT_PATIENT_REQUEST,
     HIPAA_REDISCLOSURE_STATEMENT,
@@ -28,6 +29,7 @@ from intake.models.history import LevelChange, level_history
 from intake.models.inquiries import ContactAttempt, Inquiry, InquiryQuerySet
 from intake.models.patients import (
     Patient,
+    PatientMerge,
     PatientQuerySet,
     format_mrn,
     next_mrn,
@@ -36,6 +38,9 @@ from intake.models.patients import (
 
 __all__ = [
     "InvalidTransition",
+    "Refused",
+    "PatientMerge",
+    "DecisionAmendment",
     "InquiryQuerySet",
     "Inquiry",
     "ContactAttempt",

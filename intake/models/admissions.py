@@ -32,6 +32,16 @@ class Admission(models.Model):
         TRANSFERRED = "transferred", "Transferred to another provider"
         OTHER = "other", "Other"
 
+    class TransferKind(models.TextChoices):
+        """An admission without this clinic's assessment and decision, and why."""
+
+        STEP_DOWN_INPATIENT = (
+            "step_down_inp",
+            "Step-down from another provider's inpatient or residential care",
+        )
+        STEP_DOWN_PHP = "step_down_php", "Step-down from another provider's partial hospitalization"
+        SAME_LEVEL = "same_level", "Transfer from another provider's program at this level"
+
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="admissions")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="admissions")
     start_date = models.DateField()
@@ -48,6 +58,14 @@ class Admission(models.Model):
         blank=True,
         related_name="admissions",
     )
+    # a level other than the decision's needs a written reason (shown on record and printout)
+    override_reason = models.TextField("reason for a level other than the decision", blank=True)
+    transfer_kind = models.CharField(
+        "kind of transfer", max_length=20, choices=TransferKind.choices, blank=True
+    )
+    transfer_from = models.CharField("transferred from", max_length=200, blank=True)
+    transfer_care_ended_on = models.DateField("date the other care ended", null=True, blank=True)
+    transfer_reason = models.TextField("why admit without our assessment", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -68,6 +86,21 @@ class Admission(models.Model):
                 condition=models.Q(end_date__isnull=True),
                 name="one_open_admission_per_patient",
             ),
+            # a documented transfer says what, from where, when that care ended, and why
+            models.CheckConstraint(
+                condition=models.Q(transfer_kind="")
+                | (
+                    ~models.Q(transfer_from="")
+                    & models.Q(transfer_care_ended_on__isnull=False)
+                    & models.Q(transfer_care_ended_on__lte=models.F("start_date"))
+                    & ~models.Q(transfer_reason="")
+                ),
+                name="admission_transfer_is_documented",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(transfer_kind="") | models.Q(transfer_from=""),
+                name="admission_transfer_fields_need_kind",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,6 +109,10 @@ class Admission(models.Model):
     @property
     def is_open(self) -> bool:
         return self.end_date is None
+
+    @property
+    def is_transfer(self) -> bool:
+        return bool(self.transfer_kind)
 
     def discharge(self, *, on: date, reason: str, note: str = "") -> None:
         if not self.is_open:

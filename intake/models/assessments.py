@@ -122,24 +122,50 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-assessment_date", "-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status="draft")
-                | (
-                    models.Q(completed_at__isnull=False)
-                    & models.Q(completed_by__isnull=False)
-                    & ~models.Q(recommended_level="")
+        constraints = (
+            [
+                models.CheckConstraint(
+                    condition=models.Q(status="draft")
+                    | (
+                        models.Q(completed_at__isnull=False)
+                        & models.Q(completed_by__isnull=False)
+                        & ~models.Q(recommended_level="")
+                    ),
+                    name="assessment_completed_is_signed",
                 ),
-                name="assessment_completed_is_signed",
-            ),
-        ] + [
-            models.CheckConstraint(
-                condition=models.Q(**{f"{key}__isnull": True})
-                | models.Q(**{f"{key}__lte": placement.RATING_MAX}),
-                name=f"assessment_{key}_in_range",
-            )
-            for key in ("d1", "d2", "d3", "d4", "d5", "d6")
-        ]
+            ]
+            + [
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{key}__isnull": True})
+                    | models.Q(**{f"{key}__lte": placement.RATING_MAX}),
+                    name=f"assessment_{key}_in_range",
+                )
+                for key in ("d1", "d2", "d3", "d4", "d5", "d6")
+            ]
+            + [
+                # docs/screening-checks.md: totals that contain one another must agree
+                models.CheckConstraint(
+                    condition=models.Q(audit__isnull=True)
+                    | models.Q(audit_c__isnull=True)
+                    | (
+                        models.Q(audit_c__lte=models.F("audit"))
+                        & models.Q(audit__lte=models.F("audit_c") + placement.AUDIT_OTHER_ITEMS_MAX)
+                    ),
+                    name="assessment_audit_c_within_audit",
+                ),
+                models.CheckConstraint(
+                    condition=models.Q(phq9__isnull=True)
+                    | models.Q(phq9_item9__isnull=True)
+                    | (
+                        models.Q(phq9_item9__lte=models.F("phq9"))
+                        & models.Q(
+                            phq9__lte=models.F("phq9_item9") + placement.PHQ9_OTHER_ITEMS_MAX
+                        )
+                    ),
+                    name="assessment_phq9_item9_within_total",
+                ),
+            ]
+        )
 
     def __str__(self) -> str:
         return (
@@ -408,9 +434,58 @@ class PlacementDecision(models.Model):
         return placement.Level[self.final_level].label
 
     @property
+    def original_level(self) -> str:
+        """The level first decided, before any amendment (needs `amendments` read)."""
+        first = next(iter(self.amendments.all()), None)
+        return first.previous_level if first else self.final_level
+
+    @property
     def recommended_level_label(self) -> str:
         return placement.Level[self.recommended_level].label
 
     @property
     def is_program(self) -> bool:
         return self.final_level != placement.Level.NONE.code
+
+
+class DecisionAmendment(models.Model):
+    """A dated correction of a placement decision recorded by mistake.
+
+    The decision row then carries the corrected level (so admission follows it); this
+    row keeps what it said before, who corrected it, when and why.
+    """
+
+    decision = models.ForeignKey(
+        PlacementDecision, on_delete=models.PROTECT, related_name="amendments"
+    )
+    previous_level = models.CharField(max_length=4, choices=LEVEL_CHOICES)
+    previous_reason = models.TextField(blank=True)
+    new_level = models.CharField(max_length=4, choices=LEVEL_CHOICES)
+    reason = models.TextField("reason for the amendment")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["amended_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="decision_amendment_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(new_level=models.F("previous_level")),
+                name="decision_amendment_changes_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment: {self.previous_level} to {self.new_level}"
+
+    @property
+    def previous_level_label(self) -> str:
+        return placement.Level[self.previous_level].label
+
+    @property
+    def new_level_label(self) -> str:
+        return placement.Level[self.new_level].label

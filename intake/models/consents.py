@@ -116,6 +116,7 @@ class Consent(models.Model):
     expiry_event_detail = models.CharField("event", max_length=200, blank=True)
     signed_on = models.DateField("signed on")
     revoked_on = models.DateField("revoked on", null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
     # Which of the records the app can send the words in `information` allow: staff tick
     # them from the signed form, and disclosures are refused for anything unticked
     # (docs/part2.md "Consent scope").
@@ -328,11 +329,12 @@ class Consent(models.Model):
             )
         return ""
 
-    def revoke(self, *, on: date) -> None:
+    def revoke(self, *, on: date, reason: str = "") -> None:
         if self.revoked_on is not None:
             raise InvalidTransition("This consent has already been revoked.")
         self.revoked_on = on
-        self.save(update_fields=["revoked_on"])
+        self.revocation_reason = reason
+        self.save(update_fields=["revoked_on", "revocation_reason"])
 
 
 # --- Part 2 disclosures ----------------------------------------------------------------------

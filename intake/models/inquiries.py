@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import clinic_dates
-from intake.models.base import InvalidTransition
+from intake.models.base import InvalidTransition, Refused
 from programs.models import Program
 
 # --- Inquiries ------------------------------------------------------------------------
@@ -83,8 +83,9 @@ class Inquiry(models.Model):
 
     # which status may follow which (converting needs a booked assessment)
     TRANSITIONS: dict[str, frozenset[str]] = {
-        Status.NEW: frozenset({Status.CONTACTED, Status.CLOSED}),
-        Status.CONTACTED: frozenset({Status.ASSESSMENT_BOOKED, Status.CLOSED}),
+        # a walk-in or a first call that becomes the intake converts straight away
+        Status.NEW: frozenset({Status.CONTACTED, Status.CONVERTED, Status.CLOSED}),
+        Status.CONTACTED: frozenset({Status.ASSESSMENT_BOOKED, Status.CONVERTED, Status.CLOSED}),
         Status.ASSESSMENT_BOOKED: frozenset({Status.CONVERTED, Status.CLOSED}),
         Status.CONVERTED: frozenset(),
         Status.CLOSED: frozenset(),
@@ -96,6 +97,9 @@ class Inquiry(models.Model):
     email = models.EmailField(blank=True)
     best_time = models.CharField(max_length=20, choices=BestTime.choices, default=BestTime.ANY)
     for_whom = models.CharField(max_length=10, choices=ForWhom.choices, default=ForWhom.SELF)
+    # asked for someone else: `name`, `phone` and `email` are the caller's, never the patient's
+    caller_relation = models.CharField("relation to the person", max_length=60, blank=True)
+    patient_first_name = models.CharField("their first name", max_length=80, blank=True)
     program = models.ForeignKey(
         Program,
         on_delete=models.SET_NULL,
@@ -111,6 +115,8 @@ class Inquiry(models.Model):
     closed_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
     closed_note = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
     # keyed hash of the sender's address, for the rate limit; never the address itself
     source_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -169,6 +175,10 @@ class Inquiry(models.Model):
                 f"This inquiry is {self.get_status_display().lower()}; "
                 "contact attempts can no longer be added."
             )
+        if at < self.created_at:
+            raise Refused("A contact attempt can't be before the request arrived.", field="at")
+        if at > timezone.now() + timedelta(minutes=1):  # a minute of slack for the browser
+            raise Refused("A contact attempt can't be in the future.", field="at")
         attempt = ContactAttempt(inquiry=self, at=at, method=method, outcome=outcome, note=note)
         attempt.by = by
         if self.status == self.Status.NEW:
@@ -196,6 +206,32 @@ class Inquiry(models.Model):
             update_fields=["status", "closed_reason", "closed_note", "closed_at", "updated_at"]
         )
 
+    def reopen(self, *, reason: str, has_contacts: bool) -> str:
+        """Open a closed request again; it goes back to where it was. Returns the old reason."""
+        if self.status != self.Status.CLOSED:
+            raise InvalidTransition("Only a closed request can be reopened.")
+        previous = self.get_closed_reason_display()
+        self.status = self.Status.CONTACTED if has_contacts else self.Status.NEW
+        self.closed_reason, self.closed_note, self.closed_at = "", "", None
+        self.reopened_at = timezone.now()
+        self.reopen_reason = reason
+        self.save(
+            update_fields=[
+                "status",
+                "closed_reason",
+                "closed_note",
+                "closed_at",
+                "reopened_at",
+                "reopen_reason",
+                "updated_at",
+            ]
+        )
+        return previous
+
+    @property
+    def is_for_someone_else(self) -> bool:
+        return self.for_whom == self.ForWhom.OTHER
+
     def mark_converted(self) -> None:
         self._move_to(self.Status.CONVERTED)
         self.save(update_fields=["status", "updated_at"])
@@ -210,10 +246,7 @@ class Inquiry(models.Model):
 
 _TRANSITION_HINTS = {
     (Inquiry.Status.NEW, Inquiry.Status.ASSESSMENT_BOOKED): " Log a contact attempt first.",
-    (Inquiry.Status.NEW, Inquiry.Status.CONVERTED): (
-        " Contact them and book the assessment first."
-    ),
-    (Inquiry.Status.CONTACTED, Inquiry.Status.CONVERTED): " Book the assessment first.",
+    (Inquiry.Status.CLOSED, Inquiry.Status.CONVERTED): " Reopen it first.",
 }
 
 

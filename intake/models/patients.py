@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # --- Patients ---------------------------------------------------------------------------
 
 _MRN_RE = re.compile(r"^(?:MRN[\s-]?)?0*(\d{1,9})$", re.IGNORECASE)
+_PHONE_LIKE = re.compile(r"^[\d\s().+-]+$")
 _DOB_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y")
 
 
@@ -35,9 +36,45 @@ def parse_date_loosely(text: str) -> date | None:
     return None
 
 
+def _digits_of(field: str) -> models.Func:
+    return models.Func(
+        models.F(field),
+        models.Value(r"\D"),
+        models.Value(""),
+        models.Value("g"),
+        function="regexp_replace",
+        output_field=models.CharField(),
+    )
+
+
 class PatientQuerySet(models.QuerySet):
+    def possible_duplicates(
+        self,
+        *,
+        first: str,
+        last: str,
+        born: date | None,
+        phone: str = "",
+        email: str = "",
+    ) -> "PatientQuerySet":
+        """Records that may be this person: same name and date of birth, or same phone
+        (by its digits), or same e-mail (any case)."""
+        match = models.Q(pk__in=[])
+        if first and last and born:
+            match |= models.Q(
+                legal_first_name__iexact=first.strip(),
+                legal_last_name__iexact=last.strip(),
+                date_of_birth=born,
+            )
+        digits = re.sub(r"\D", "", phone or "")[-10:]
+        if len(digits) == 10:
+            match |= models.Q(_phone_digits__endswith=digits)
+        if email and email.strip():
+            match |= models.Q(email__iexact=email.strip())
+        return self.annotate(_phone_digits=_digits_of("phone")).filter(match)
+
     def search(self, text: str) -> "PatientQuerySet":
-        """By MRN ("MRN-001234" or its number), date of birth, or name words.
+        """By MRN ("MRN-001234" or its number), date of birth, phone, e-mail, or name words.
 
         Name words match legal first, legal last or preferred name anywhere in them;
         UPPER(...) LIKE '%word%' is what `icontains` sends, and the trigram GIN
@@ -46,12 +83,20 @@ class PatientQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self.none()
+        if "@" in text:
+            return self.filter(email__icontains=text)
+        digits = re.sub(r"\D", "", text)
         mrn = _MRN_RE.match(text)
-        if mrn:
+        if mrn and len(digits) < 7:
             return self.filter(mrn=format_mrn(int(mrn.group(1))))
         born = parse_date_loosely(text)
         if born:
             return self.filter(date_of_birth=born)
+        if len(digits) >= 7 and _PHONE_LIKE.match(text):
+            by_phone = models.Q(_phone_digits__contains=digits)
+            if mrn:  # seven to nine bare digits: an MRN's number or part of a phone
+                by_phone |= models.Q(mrn=format_mrn(int(mrn.group(1))))
+            return self.annotate(_phone_digits=_digits_of("phone")).filter(by_phone)
         qs = self
         for word in text.replace(",", " ").split():
             qs = qs.filter(
@@ -78,6 +123,7 @@ class Patient(models.Model):
         UNKNOWN = "unknown", "Not recorded"
 
     MINIMUM_AGE = 12
+    MAXIMUM_AGE = 110
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     mrn = models.CharField("MRN", max_length=20, unique=True, editable=False)
@@ -170,6 +216,13 @@ class Patient(models.Model):
                 raise ValidationError(
                     {"date_of_birth": f"Patients must be at least {self.MINIMUM_AGE} years old."}
                 )
+            if self.age_on(today) > self.MAXIMUM_AGE:
+                raise ValidationError(
+                    {
+                        "date_of_birth": f"That makes the patient older than {self.MAXIMUM_AGE}; "
+                        "check the year."
+                    }
+                )
 
     # The lists below read the (prefetched) related rows in Python, so a page that
     # prefetches them asks the database once per relation.
@@ -183,6 +236,18 @@ class Patient(models.Model):
         if not admissions or any(a.end_date is None for a in admissions):
             return None
         return max(a.end_date for a in admissions if a.end_date)
+
+    def first_contact_on(self) -> date:
+        """The first day the clinic heard of this person: the call request, or the record."""
+        days = [timezone.localdate(self.created_at)]
+        if self.inquiry_id:
+            days.append(timezone.localdate(self.inquiry.created_at))
+        return min(days)
+
+    def merged_uuids(self) -> models.QuerySet:
+        """The ids of records merged into this one, as a subquery (their access history
+        is keyed by those ids: the audit log is append-only)."""
+        return PatientMerge.objects.filter(survivor_id=self.pk).values("merged_uuid")
 
     def level_history(self) -> list["LevelChange"]:
         return level_history(self.admissions.all())
@@ -198,3 +263,32 @@ def next_mrn() -> str:
         cursor.execute("SELECT nextval('intake_patient_mrn_seq')")
         (number,) = cursor.fetchone()
     return format_mrn(number)
+
+
+class PatientMerge(models.Model):
+    """Two records of one person made one: the survivor keeps everything.
+
+    The merged-away row is deleted once every row pointing at it points at the survivor;
+    its id, MRN and name stay here, so the survivor's access history (the audit log is
+    append-only and keyed by patient id) still shows who opened the merged record.
+    """
+
+    survivor = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="merges_in")
+    merged_uuid = models.UUIDField(unique=True)
+    merged_mrn = models.CharField("merged MRN", max_length=20)
+    merged_name = models.CharField(max_length=170)
+    # the merged record's details that differ from the survivor's, so none is lost
+    merged_details = models.JSONField(default=dict)
+    moved = models.JSONField("rows moved, by kind", default=dict)
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="patient_merge_has_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge of {self.merged_mrn}"

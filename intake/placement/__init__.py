@@ -105,6 +105,8 @@ from intake.placement.dimensions import DIMENSIONS, RATING_MAX, RATING_MIN, STEP
 from intake.placement.levels import Level
 from intake.placement.policy import Alert, PlacementInput, Reason, Recommendation, recommend
 from intake.placement.screenings import (
+    AUDIT_OTHER_ITEMS_MAX,
+    PHQ9_OTHER_ITEMS_MAX,
     SCREENINGS,
     Band,
     Screening,
@@ -134,4 +136,6 @@ __all__ = [
     "screening_bands",
     "severity_for",
     "validate_screenings",
+    "AUDIT_OTHER_ITEMS_MAX",
+    "PHQ9_OTHER_ITEMS_MAX",
 ]

@@ -165,7 +165,9 @@ _ITEM9_ALERT_FROM = 1
 _WITHDRAWAL_ALERT_FROM = {"ciwa": 16, "cows": 25}
 _D1_MEDICAL = 3
 # PHQ-9: items 1-8 score 0-3 each, so they add up to at most 24.
-_PHQ9_OTHER_ITEMS_MAX = 24
+PHQ9_OTHER_ITEMS_MAX = 24
+# AUDIT-C is AUDIT items 1-3; items 4-10 score 0-4 each (docs/screening-checks.md)
+AUDIT_OTHER_ITEMS_MAX = 28
 
 
 def _whole_number(value: object) -> bool:
@@ -218,6 +220,27 @@ def screening_bands(
     return bands
 
 
+def _check_audit_pair(screenings: Mapping[str, object], errors: dict[str, str]) -> None:
+    """AUDIT-C is the AUDIT's first three items: never above the AUDIT, nor more than
+    28 (items 4-10) below it."""
+    if "audit" in errors or "audit_c" in errors:
+        return
+    audit, audit_c = screenings.get("audit"), screenings.get("audit_c")
+    if not isinstance(audit, int) or not isinstance(audit_c, int):
+        return
+    if audit_c > audit:
+        errors["audit_c"] = (
+            f"The AUDIT-C ({audit_c}) can't be more than the AUDIT total ({audit}): "
+            "it is the AUDIT's first three questions."
+        )
+    elif audit - audit_c > AUDIT_OTHER_ITEMS_MAX:
+        errors["audit"] = (
+            f"An AUDIT total of {audit} needs an AUDIT-C of at least "
+            f"{audit - AUDIT_OTHER_ITEMS_MAX}: the other seven questions add up to at "
+            f"most {AUDIT_OTHER_ITEMS_MAX}."
+        )
+
+
 def validate_screenings(screenings: Mapping[str, object]) -> dict[str, str]:
     """Messages for a form, by screening key; empty when every total is acceptable.
 
@@ -236,6 +259,7 @@ def validate_screenings(screenings: Mapping[str, object]) -> dict[str, str]:
             _check_total(SCREENINGS[key], total)
         except ValueError as exc:
             errors[key] = str(exc)
+    _check_audit_pair(screenings, errors)
     if "phq9" in errors or "phq9_item9" in errors:
         return errors
     total, item9 = screenings.get("phq9"), screenings.get("phq9_item9")
@@ -250,10 +274,10 @@ def validate_screenings(screenings: Mapping[str, object]) -> dict[str, str]:
             errors["phq9_item9"] = (
                 f"Item 9 ({item9}) can't be more than the PHQ-9 total ({total}), which includes it."
             )
-        elif total - item9 > _PHQ9_OTHER_ITEMS_MAX:
+        elif total - item9 > PHQ9_OTHER_ITEMS_MAX:
             errors["phq9"] = (
                 f"A PHQ-9 total of {total} needs item 9 to be at least "
-                f"{total - _PHQ9_OTHER_ITEMS_MAX}: the other eight items add up to at "
-                f"most {_PHQ9_OTHER_ITEMS_MAX}."
+                f"{total - PHQ9_OTHER_ITEMS_MAX}: the other eight items add up to at "
+                f"most {PHQ9_OTHER_ITEMS_MAX}."
             )
     return errors

@@ -8,10 +8,12 @@ One sub-module per sub-domain; this package re-exports the public functions.
 """
 
 from intake.services.admissions import (
+    Transfer,
     admit_patient,
     change_level,
-    decide_placement,
     discharge_patient,
+    latest_decision,
+    usable_decision,
 )
 from intake.services.assessments import (
     add_addendum,
@@ -27,15 +29,21 @@ from intake.services.consents import (
     latest_signed_assessment,
     revoke_consent,
 )
+from intake.services.decisions import amend_decision, decide_placement
 from intake.services.inquiries import (
     book_assessment,
     close_inquiry,
     log_contact,
     patient_initial_from_inquiry,
 )
-from intake.services.patients import create_patient, update_patient
+from intake.services.patients import create_patient, possible_duplicates, update_patient
 
 __all__ = [
+    "possible_duplicates",
+    "Transfer",
+    "latest_decision",
+    "usable_decision",
+    "amend_decision",
     "IncompleteAssessment",
     "log_contact",
     "book_assessment",

@@ -9,14 +9,17 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import audit
+from intake import dates, placement
 from intake.models import (
+    SCREENING_KEYS,
     Addendum,
     Assessment,
     InvalidTransition,
     Patient,
     RecommendationView,
+    Refused,
 )
-from intake.services.common import IncompleteAssessment, _locked, _record
+from intake.services.common import IncompleteAssessment, _locked, _record, _within
 
 Action = audit.Action
 
@@ -62,6 +65,7 @@ def save_assessment_draft(
     assessment = assessment_form.instance
     current = _locked(Assessment, assessment.pk)
     _refuse_if_locked(current)
+    check_assessment_values(assessment)
     assessment = assessment_form.save()
     substance_formset.instance = assessment
     # deletions first, so moving "primary" from one row to another never collides
@@ -69,6 +73,10 @@ def save_assessment_draft(
         if form.instance.pk:
             form.instance.delete()
     saved = substance_formset.save(commit=False)
+    for substance in saved:
+        if substance.last_use is not None:
+            allowed = dates.last_use(assessment.patient.date_of_birth, assessment.assessment_date)
+            _within(substance.last_use, allowed, field="last_use")
     try:
         with transaction.atomic():
             for substance in sorted(saved, key=lambda s: s.is_primary):
@@ -80,6 +88,26 @@ def save_assessment_draft(
         ) from exc
     _record(request, by, Action.CHANGE, obj=assessment, patient=assessment.patient, detail="draft")
     return assessment
+
+
+def check_assessment_values(assessment: Assessment) -> None:
+    """Refuse dates outside their range and screening totals that contradict each other
+    (docs/date-ranges.md, docs/screening-checks.md), whatever form they came through."""
+    today = timezone.localdate()
+    allowed = dates.assessment_date(assessment.patient.first_contact_on(), today)
+    _within(assessment.assessment_date, allowed, field="assessment_date")
+    if assessment.step_down_ended_on is not None:
+        allowed = dates.step_down_ended(today)
+        _within(assessment.step_down_ended_on, allowed, field="step_down_ended_on")
+        if assessment.step_down_ended_on > assessment.assessment_date:
+            raise Refused(
+                "Care can't have ended after the assessment date.", field="step_down_ended_on"
+            )
+    totals = {key: getattr(assessment, key) for key in SCREENING_KEYS}
+    for key, message in placement.validate_screenings(totals).items():
+        if key == "phq9_item9" and totals.get("phq9_item9") is None:
+            continue  # a gap, not a wrong value: completing asks for it
+        raise Refused(message, field=key)
 
 
 def missing_for_completion(assessment: Assessment) -> dict[str, str]:
@@ -101,6 +129,7 @@ def complete_assessment(
     """Sign and lock a saved draft, freezing its recommendation; refuse while parts are missing."""
     assessment = _locked(Assessment, assessment.pk)
     _refuse_if_locked(assessment)
+    check_assessment_values(assessment)
     missing = missing_for_completion(assessment)
     if missing:
         raise IncompleteAssessment(missing)

@@ -1,14 +1,19 @@
-"""What every intake workflow shares: the audit call and row locking."""
+"""What every intake workflow shares: the audit call, row locking, reason and date checks."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 
 from accounts import audit
+from accounts.validators import clean_reason
+from intake.dates import DateRange
+from intake.models import Refused
 
 Action = audit.Action
 
@@ -30,3 +35,19 @@ M = TypeVar("M", bound=models.Model)
 
 def _locked(model: type[M], pk: int) -> M:
     return model._default_manager.select_for_update().get(pk=pk)
+
+
+def _reason(value: str, *, field: str) -> str:
+    """The reason tidied, or Refused (next to `field`) when it is not a real sentence."""
+    try:
+        return clean_reason(value)
+    except ValidationError as exc:
+        raise Refused(exc.messages[0], field=field) from exc
+
+
+def _within(day: date, allowed: DateRange, *, field: str) -> date:
+    """`day`, or Refused (next to `field`) when it is outside its plausible range."""
+    message = allowed.error(day)
+    if message:
+        raise Refused(message, field=field)
+    return day

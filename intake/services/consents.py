@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import audit
+from intake import dates
 from intake.models import (
     Assessment,
     Consent,
@@ -18,7 +19,7 @@ from intake.models import (
     Patient,
     RecordKind,
 )
-from intake.services.common import _locked, _record
+from intake.services.common import _locked, _reason, _record, _within
 
 Action = audit.Action
 
@@ -28,7 +29,10 @@ def add_consent(
     *, consent: Consent, patient: Patient, by: User, request: HttpRequest | None = None
 ) -> Consent:
     """Record a signed consent; ValidationError (by field) when an element its kind needs
-    is missing or does not fit the kind."""
+    is missing or does not fit the kind. Its dates must be plausible (docs/date-ranges.md)."""
+    _within(consent.signed_on, dates.consent_signed(timezone.localdate()), field="signed_on")
+    if consent.expires_on is not None:
+        _within(consent.expires_on, dates.consent_expires(consent.signed_on), field="expires_on")
     consent.patient = patient
     consent.recorded_by = by
     consent.apply_kind_defaults()
@@ -40,10 +44,14 @@ def add_consent(
 
 @transaction.atomic
 def revoke_consent(
-    *, consent: Consent, on: date, by: User, request: HttpRequest | None = None
+    *, consent: Consent, on: date, reason: str, by: User, request: HttpRequest | None = None
 ) -> Consent:
+    """Honour a revocation from `on` (signing day to today), with the reason given."""
     consent = _locked(Consent, consent.pk)
-    consent.revoke(on=on)
+    if consent.revoked_on is not None:
+        raise InvalidTransition("This consent has already been revoked.")
+    _within(on, dates.consent_revoked(consent.signed_on, timezone.localdate()), field="revoked_on")
+    consent.revoke(on=on, reason=_reason(reason, field="reason"))
     _record(
         request, by, Action.CHANGE, obj=consent, patient=consent.patient, detail="consent revoked"
     )
@@ -103,6 +111,8 @@ def disclose_records(
     if RecordKind.ATTENDANCE in kinds:
         if attendance_from is None or attendance_to is None:
             raise InvalidTransition("Give the first and last day of attendance to send.")
+        earliest = dates.attendance_window(day)
+        _within(attendance_from, earliest, field="attendance_from")
         if attendance_from > attendance_to:
             raise InvalidTransition("The first day of attendance comes after the last one.")
         if attendance_to > day:

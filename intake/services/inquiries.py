@@ -58,6 +58,15 @@ def close_inquiry(
 
 
 def patient_initial_from_inquiry(inquiry: Inquiry) -> dict[str, str]:
+    """What the patient form starts with. A request made for someone else names the
+    caller: they become the emergency contact, never the patient's own details."""
+    if inquiry.is_for_someone_else:
+        return {
+            "legal_first_name": inquiry.patient_first_name,
+            "emergency_contact_name": inquiry.name,
+            "emergency_contact_relationship": inquiry.caller_relation,
+            "emergency_contact_phone": inquiry.phone,
+        }
     first, last = inquiry.first_and_last_name()
     return {
         "legal_first_name": first,

@@ -8,7 +8,13 @@ server logs, browser history and Referer headers. Only non-identifying values
 One sub-module per sub-domain; this package re-exports the views `intake/urls.py` names.
 """
 
-from intake.views.admissions import admit_patient, change_level, decide_placement, discharge_patient
+from intake.views.admissions import (
+    admit_patient,
+    amend_decision,
+    change_level,
+    decide_placement,
+    discharge_patient,
+)
 from intake.views.assessments import (
     add_addendum,
     assessment_detail,
@@ -38,6 +44,7 @@ from intake.views.patients import (
 )
 
 __all__ = [
+    "amend_decision",
     "PAGE_SIZE",
     "intake_only",
     "Action",

@@ -1,4 +1,4 @@
-"""Placement decisions, admissions, discharges and level changes."""
+"""Placement decisions and their amendments, admissions, discharges and level changes."""
 
 from __future__ import annotations
 
@@ -6,25 +6,20 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import audit
 from intake import forms, services
-from intake.models import (
-    InvalidTransition,
-    Patient,
-    PlacementDecision,
-)
+from intake.models import InvalidTransition, PlacementDecision
 from intake.views.common import (
     Action,
     _get_admission,
     _get_assessment_for_user,
     _get_patient_for_user,
+    _show_refusal,
     intake_only,
 )
 from programs.models import Program
-
-# --- Decision and admission -------------------------------------------------------------------
 
 
 @intake_only
@@ -49,12 +44,12 @@ def decide_placement(request: HttpRequest, uuid: UUID) -> HttpResponse:
                 request=request,
             )
         except InvalidTransition as exc:
-            messages.error(request, str(exc))
-            return redirect(assessment)
-        messages.success(request, f"Level of care decided: {decision.final_level_label}.")
-        if decision.is_program and assessment.patient.open_admission() is None:
-            return redirect("intake:admit-patient", uuid=assessment.patient.uuid)
-        return redirect(assessment.patient)
+            _show_refusal(form, exc)
+        else:
+            messages.success(request, f"Level of care decided: {decision.final_level_label}.")
+            if decision.is_program and assessment.patient.open_admission() is None:
+                return redirect("intake:admit-patient", uuid=assessment.patient.uuid)
+            return redirect(assessment.patient)
     audit.record(
         request, Action.VIEW, obj=assessment, patient=assessment.patient, detail="decision"
     )
@@ -71,41 +66,61 @@ def decide_placement(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
-def _latest_decision(patient: Patient) -> PlacementDecision | None:
-    return (
-        PlacementDecision.objects.filter(patient=patient)
-        .select_related("assessment")
-        .order_by("-decided_at")
-        .first()
+@intake_only
+def amend_decision(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Correct a decision recorded by mistake, with a dated reason."""
+    assessment = _get_assessment_for_user(request, uuid)
+    decision = get_object_or_404(PlacementDecision, assessment=assessment)
+    form = forms.DecisionAmendmentForm(request.POST or None, decision=decision)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend_decision(
+                decision=decision, by=request.user, request=request, **form.cleaned_data
+            )
+        except InvalidTransition as exc:
+            _show_refusal(form, exc)
+        else:
+            decision.refresh_from_db()
+            messages.success(request, f"Decision amended to {decision.final_level_label}.")
+            return redirect(assessment.patient)
+    audit.record(
+        request, Action.VIEW, obj=decision, patient=assessment.patient, detail="amend decision"
+    )
+    return render(
+        request,
+        "intake/decision_amend_form.html",
+        {
+            "form": form,
+            "assessment": assessment,
+            "patient": assessment.patient,
+            "decision": decision,
+        },
+        status=400 if form.is_bound else 200,
     )
 
 
 @intake_only
 def admit_patient(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Admit on the latest decision, or, with none to follow, as a documented transfer."""
     patient = _get_patient_for_user(request, uuid)
-    decision = _latest_decision(patient)
-    if decision is None or not decision.is_program:
-        messages.error(request, "Decide a level of care on a completed assessment first.")
-        return redirect(patient)
     if patient.open_admission() is not None:
         messages.error(request, "This patient is already admitted; change level or discharge.")
         return redirect(patient)
-    initial = {"program": _program_for(decision.final_level)}
-    form = forms.AdmissionForm(request.POST or None, patient=patient, initial=initial)
+    decision = services.usable_decision(patient)
+    initial = {"program": _program_for(decision.final_level)} if decision else {}
+    form = forms.AdmissionForm(
+        request.POST or None, patient=patient, decision=decision, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             admission = services.admit_patient(
-                patient=patient,
-                decision=decision,
-                by=request.user,
-                request=request,
-                **form.cleaned_data,
+                patient=patient, by=request.user, request=request, **_admission_args(form)
             )
         except InvalidTransition as exc:
-            messages.error(request, str(exc))
+            _show_refusal(form, exc)
+        else:
+            messages.success(request, f"Admitted to {admission.program.name}.")
             return redirect(patient)
-        messages.success(request, f"Admitted to {admission.program.name}.")
-        return redirect(patient)
     audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="admission form")
     return render(
         request,
@@ -115,19 +130,40 @@ def admit_patient(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
+def _admission_args(form: forms.AdmissionForm) -> dict:
+    data = form.cleaned_data
+    args = {
+        "program": data["program"],
+        "start_date": data["start_date"],
+        "primary_counselor": data["primary_counselor"],
+        "decision": form.decision,
+    }
+    if form.decision is not None:
+        args["override_reason"] = data["override_reason"]
+    else:
+        args["transfer"] = services.Transfer(
+            kind=data["transfer_kind"],
+            from_where=data["transfer_from"],
+            care_ended_on=data["transfer_care_ended_on"],
+            reason=data["transfer_reason"],
+        )
+    return args
+
+
 def _program_for(level_code: str) -> Program | None:
     return Program.objects.filter(code=level_code).first()
 
 
 @intake_only
 def discharge_patient(request: HttpRequest, uuid: UUID, admission_id: int) -> HttpResponse:
+    """Two steps: the form, then a summary (date, reason) to confirm."""
     patient = _get_patient_for_user(request, uuid)
     admission = _get_admission(patient, admission_id)
     if not admission.is_open:
         messages.error(request, "This admission has already ended.")
         return redirect(patient)
     form = forms.DischargeForm(request.POST or None, admission=admission)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "edit" not in request.POST and form.is_confirmed:
         try:
             services.discharge_patient(
                 admission=admission,
@@ -138,16 +174,18 @@ def discharge_patient(request: HttpRequest, uuid: UUID, admission_id: int) -> Ht
                 request=request,
             )
         except InvalidTransition as exc:
-            messages.error(request, str(exc))
+            _show_refusal(form, exc)
         else:
             messages.success(request, "Patient discharged.")
-        return redirect(patient)
+            return redirect(patient)
+    editing = "edit" in request.POST
+    confirming = request.method == "POST" and not editing and form.is_valid()
     audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="discharge form")
     return render(
         request,
         "intake/discharge_form.html",
-        {"form": form, "patient": patient, "admission": admission},
-        status=400 if form.is_bound else 200,
+        {"form": form, "patient": patient, "admission": admission, "confirming": confirming},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -165,11 +203,11 @@ def change_level(request: HttpRequest, uuid: UUID, admission_id: int) -> HttpRes
                 admission=admission, by=request.user, request=request, **form.cleaned_data
             )
         except InvalidTransition as exc:
-            messages.error(request, str(exc))
+            _show_refusal(form, exc)
         else:
             direction = "down" if new.program.intensity < admission.program.intensity else "up"
             messages.success(request, f"Stepped {direction} to {new.program.name}.")
-        return redirect(patient)
+            return redirect(patient)
     audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="change level")
     return render(
         request,

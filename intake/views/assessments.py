@@ -21,7 +21,13 @@ from intake.models import (
     InvalidTransition,
     PlacementDecision,
 )
-from intake.views.common import Action, _get_assessment_for_user, _get_patient_for_user, intake_only
+from intake.views.common import (
+    Action,
+    _get_assessment_for_user,
+    _get_patient_for_user,
+    _show_refusal,
+    intake_only,
+)
 
 # --- Assessment -----------------------------------------------------------------------------
 
@@ -71,6 +77,7 @@ def _assessment_page(
                 "addendum_form": form if isinstance(form, forms.AddendumForm) else None,
                 "decision": PlacementDecision.objects.filter(assessment=assessment)
                 .select_related("decided_by")
+                .prefetch_related("amendments__amended_by", "admissions__program")
                 .first(),
             }
         )
@@ -135,6 +142,11 @@ def assessment_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
             assessment_form=form, substance_formset=formset, by=request.user, request=request
         )
     except InvalidTransition as exc:
+        if getattr(exc, "field", None) in form.fields:
+            _show_refusal(form, exc)
+            saved = _get_assessment_for_user(request, uuid)
+            messages.error(request, "Nothing was saved: correct the fields marked below.")
+            return _assessment_page(request, saved, form=form, formset=formset, status=400)
         messages.error(request, str(exc))
         return redirect(assessment)
     if "complete" not in request.POST:

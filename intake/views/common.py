@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from uuid import UUID
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -19,6 +21,7 @@ from intake.models import (
     Admission,
     Assessment,
     Inquiry,
+    InvalidTransition,
     Patient,
 )
 
@@ -64,3 +67,34 @@ def _page(qs: QuerySet, number: int | str | None) -> Page:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("intake:inquiry-list"))
+
+
+def _show_refusal(form: forms.Form, exc: InvalidTransition) -> None:
+    """Put a service's refusal next to the field it names (or above the form)."""
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in form.fields else None, str(exc))
+
+
+# --- Searches that survive the Back button, with no search word in a URL ---------------
+
+SEARCHES_KEPT = 10
+
+
+def _remember_search(request: HttpRequest, scope: str, query: str) -> str:
+    """Keep `query` in the session under a random key and return the key.
+
+    The results page is then a GET addressed by that key (so Back and reload show the
+    results again), while the words themselves stay out of URLs, logs and history.
+    """
+    searches = dict(request.session.get(f"{scope}_searches", {}))
+    key = secrets.token_urlsafe(9)
+    searches[key] = query
+    request.session[f"{scope}_searches"] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return key
+
+
+def _recall_search(request: HttpRequest, scope: str, key: str | None) -> str | None:
+    """The query kept under `key`, or None when there is none (expired or forged)."""
+    if not key:
+        return None
+    return request.session.get(f"{scope}_searches", {}).get(key)

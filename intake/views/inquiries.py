@@ -17,7 +17,7 @@ from intake.models import (
     Inquiry,
     InvalidTransition,
 )
-from intake.views.common import Action, _get_inquiry, _page, intake_only
+from intake.views.common import Action, _get_inquiry, _page, _show_refusal, intake_only
 
 INQUIRY_FILTERS = [("open", "Open"), *Inquiry.Status.choices, ("all", "All")]
 
@@ -93,7 +93,8 @@ def log_contact(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         services.log_contact(inquiry=inquiry, by=request.user, request=request, **form.cleaned_data)
     except InvalidTransition as exc:
-        messages.error(request, str(exc))
+        _show_refusal(form, exc)
+        return _render_inquiry(request, inquiry, contact_form=form)
     else:
         messages.success(request, "Contact attempt logged.")
     return redirect(inquiry)
@@ -150,19 +151,33 @@ def convert_inquiry(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = forms.PatientForm(
         request.POST or None, initial=services.patient_initial_from_inquiry(inquiry)
     )
+    candidates: list = []
     if request.method == "POST" and form.is_valid():
         try:
             patient = services.create_patient(
-                patient=form.save(commit=False), inquiry=inquiry, by=request.user, request=request
+                patient=form.save(commit=False),
+                inquiry=inquiry,
+                confirmed_different=form.cleaned_data["confirm_different_person"],
+                by=request.user,
+                request=request,
             )
         except InvalidTransition as exc:
-            messages.error(request, str(exc))
-            return redirect(inquiry)
-        messages.success(request, f"Patient record {patient.mrn} created from the inquiry.")
-        return redirect(patient)
+            if getattr(exc, "field", None) is None:
+                messages.error(request, str(exc))
+                return redirect(inquiry)
+            _show_refusal(form, exc)
+            candidates = services.possible_duplicates(form.instance)
+        else:
+            messages.success(request, f"Patient record {patient.mrn} created from the inquiry.")
+            return redirect(patient)
     return render(
         request,
         "intake/patient_form.html",
-        {"form": form, "inquiry": inquiry, "title": "New patient from inquiry"},
+        {
+            "form": form,
+            "inquiry": inquiry,
+            "title": "New patient from inquiry",
+            "candidates": candidates,
+        },
         status=400 if form.is_bound else 200,
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit
@@ -20,10 +21,21 @@ from intake import forms, patient_page, records, services
 from intake.models import (
     Admission,
     Consent,
+    DecisionAmendment,
     InvalidTransition,
     Patient,
+    PatientMerge,
+    PlacementDecision,
 )
-from intake.views.common import Action, _get_patient_for_user, _page, intake_only
+from intake.views.common import (
+    Action,
+    _get_patient_for_user,
+    _page,
+    _recall_search,
+    _remember_search,
+    _show_refusal,
+    intake_only,
+)
 
 # --- Patients ---------------------------------------------------------------------------
 
@@ -32,23 +44,30 @@ PATIENT_FILTERS = [("all", "All"), *Patient.Status.choices]
 
 @intake_only
 def patient_list(request: HttpRequest) -> HttpResponse:
+    """The patient list; a search is POSTed, kept in the session, and shown by a GET."""
     status = request.GET.get("status", "all")
     if status not in dict(PATIENT_FILTERS):
         status = "all"
     search = forms.SearchForm(request.POST or None)
+    if request.method == "POST" and search.is_valid():
+        query = search.cleaned_data["q"]
+        if not query:
+            return redirect(f"{reverse('intake:patient-list')}?status={status}")
+        key = _remember_search(request, "patient", query)
+        page = search.cleaned_data["page"] or 1
+        return redirect(f"{reverse('intake:patient-list')}?status={status}&r={key}&page={page}")
+    key = request.GET.get("r")
+    query = "" if request.method == "POST" else _recall_search(request, "patient", key) or ""
+    expired = bool(key) and not query and request.method == "GET"
     current_level = Admission.objects.filter(patient=OuterRef("pk"), end_date__isnull=True).values(
         "program__code"
     )[:1]
     qs = Patient.objects.annotate(current_level=Subquery(current_level))
     if status != "all":
         qs = qs.filter(status=status)
-    query, page_number = "", request.GET.get("page")
-    if request.method == "POST" and search.is_valid():
-        query = search.cleaned_data["q"]
-        page_number = search.cleaned_data["page"]
-        if query:
-            qs = qs.search(query)
-    page = _page(qs.order_by("legal_last_name", "legal_first_name", "pk"), page_number)
+    if query:
+        qs = qs.search(query)
+    page = _page(qs.order_by("legal_last_name", "legal_first_name", "pk"), request.GET.get("page"))
     # one event for the list; the search words are patient details, so never logged
     audit.record(request, Action.VIEW, detail="patient search" if query else "patient list")
     return render(
@@ -58,25 +77,38 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "search": search,
             "query": query,
+            "search_key": key if query else "",
+            "expired": expired,
             "status": status,
             "filters": PATIENT_FILTERS,
         },
+        status=400 if search.is_bound and search.errors else 200,
     )
 
 
 @intake_only
 def create_patient(request: HttpRequest) -> HttpResponse:
+    """A new record; one that may be an existing person shows the candidates first."""
     form = forms.PatientForm(request.POST or None)
+    candidates: list[Patient] = []
     if request.method == "POST" and form.is_valid():
-        patient = services.create_patient(
-            patient=form.save(commit=False), by=request.user, request=request
-        )
-        messages.success(request, f"Patient record {patient.mrn} created.")
-        return redirect(patient)
+        try:
+            patient = services.create_patient(
+                patient=form.save(commit=False),
+                confirmed_different=form.cleaned_data["confirm_different_person"],
+                by=request.user,
+                request=request,
+            )
+        except InvalidTransition as exc:
+            _show_refusal(form, exc)
+            candidates = services.possible_duplicates(form.instance)
+        else:
+            messages.success(request, f"Patient record {patient.mrn} created.")
+            return redirect(patient)
     return render(
         request,
         "intake/patient_form.html",
-        {"form": form, "title": "New patient"},
+        {"form": form, "title": "New patient", "candidates": candidates},
         status=400 if form.is_bound else 200,
     )
 
@@ -88,10 +120,20 @@ def patient_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         [patient],
         Prefetch(
             "admissions",
-            queryset=Admission.objects.select_related("program", "primary_counselor"),
+            queryset=Admission.objects.select_related("program", "primary_counselor", "decision"),
         ),
+        Prefetch("merges_in", queryset=PatientMerge.objects.select_related("by")),
     )
-    assessments = list(patient.assessments.select_related("completed_by", "decision__decided_by"))
+    assessments = list(
+        patient.assessments.select_related("completed_by", "decision__decided_by").prefetch_related(
+            Prefetch(
+                "decision__amendments",
+                queryset=DecisionAmendment.objects.select_related("amended_by"),
+            ),
+            "decision__admissions",
+        )
+    )
+    merges = list(patient.merges_in.all())
     consents = list(patient.consents.all())  # each consent's .patient is this patient
     today = timezone.localdate()
     audit.record(request, Action.VIEW, obj=patient, patient=patient)
@@ -112,10 +154,19 @@ def patient_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "has_draft": any(not a.is_locked for a in assessments),
             "consents": [(c, c.status_on(today)) for c in consents],
             "latest_decision": latest_decision,
+            "admit_decision": _admit_decision(latest_decision),
+            "merges": merges,
             "age": patient.age_on(today),
             "sections": patient_page.sections_for(request, patient),
         },
     )
+
+
+def _admit_decision(decision: PlacementDecision | None) -> PlacementDecision | None:
+    """The latest decision when an admission can follow it (its admissions prefetched)."""
+    if decision is None or not decision.is_program or decision.admissions.all():
+        return None
+    return decision
 
 
 @intake_only
@@ -161,29 +212,33 @@ def add_consent(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 @intake_only
 def revoke_consent(request: HttpRequest, uuid: UUID, consent_uuid: UUID) -> HttpResponse:
+    """Two steps: the date and reason, then a summary to confirm."""
     patient = _get_patient_for_user(request, uuid)
     consent = get_object_or_404(Consent, patient=patient, uuid=consent_uuid)
     consent.patient = patient
     form = forms.RevokeConsentForm(request.POST or None, consent=consent)
-    if request.method == "POST" and form.is_valid():
+    editing = "edit" in request.POST
+    if request.method == "POST" and not editing and form.is_confirmed:
         try:
             services.revoke_consent(
                 consent=consent,
                 on=form.cleaned_data["revoked_on"],
+                reason=form.cleaned_data["reason"],
                 by=request.user,
                 request=request,
             )
         except InvalidTransition as exc:
-            messages.error(request, str(exc))
+            _show_refusal(form, exc)
         else:
             messages.success(request, "Consent revoked.")
-        return redirect(f"{patient.get_absolute_url()}#consents")
+            return redirect(f"{patient.get_absolute_url()}#consents")
+    confirming = request.method == "POST" and not editing and form.is_valid()
     audit.record(request, Action.VIEW, obj=consent, patient=patient, detail="revoke form")
     return render(
         request,
         "intake/consent_revoke.html",
-        {"form": form, "patient": patient, "consent": consent},
-        status=400 if form.is_bound else 200,
+        {"form": form, "patient": patient, "consent": consent, "confirming": confirming},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

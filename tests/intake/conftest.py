@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from intake import services
-from intake.models import Assessment
+from intake.models import Assessment, Patient
 from tests.factories import (
     AdmissionFactory,
     AssessmentFactory,
@@ -106,6 +106,13 @@ def assessment_post(assessment: Assessment, **overrides) -> dict:
                 data[f"substances-{i}-is_primary"] = "on"
     data.update(overrides)
     return data
+
+
+def first_contact_days_ago(patient, days: int) -> None:
+    """The record dates from `days` ago: assessments and admissions can't be dated before
+    the patient's first contact with the clinic."""
+    Patient.objects.filter(pk=patient.pk).update(created_at=timezone.now() - timedelta(days=days))
+    patient.created_at = timezone.now() - timedelta(days=days)
 
 
 def today() -> date:

@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from intake.models import Assessment, Substance
-from tests.intake.conftest import add_substance_row, assessment_post, days_ago, today
+from tests.intake.conftest import (
+    add_substance_row,
+    assessment_post,
+    days_ago,
+    first_contact_days_ago,
+    today,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +101,7 @@ def test_wrong_values_are_refused_and_nothing_is_saved(
 
 
 def test_step_down_end_after_the_assessment_date_is_refused(intake_client, draft):
+    first_contact_days_ago(draft.patient, 10)
     data = assessment_post(
         draft,
         save_draft="1",
@@ -108,6 +115,7 @@ def test_step_down_end_after_the_assessment_date_is_refused(intake_client, draft
 
 
 def test_last_use_after_the_assessment_date_is_refused(intake_client, draft):
+    first_contact_days_ago(draft.patient, 10)
     data = assessment_post(draft, save_draft="1", assessment_date=days_ago(3).isoformat())
     add_substance_row(data, substance="alcohol", last_use=days_ago(1).isoformat())
     response = intake_client.post(url(draft), data)

@@ -90,7 +90,9 @@ def test_a_tpo_consent_allows_what_it_covers_until_revoked_in_writing(intake_use
     assert consent.allows(ASSESSMENT) and consent.allows(ASSESSMENT, on=far)  # never expires
     assert not consent.allows(ATTENDANCE)  # not ticked
     assert not consent.allows(NOTES)  # never the counseling notes
-    services.revoke_consent(consent=consent, on=today(), by=intake_user)
+    services.revoke_consent(
+        consent=consent, on=today(), reason="The patient revoked it in writing.", by=intake_user
+    )
     consent.refresh_from_db()
     assert consent.allows(ASSESSMENT, on=days_ago(1))  # honoured from its date only
     assert not consent.allows(ASSESSMENT, on=today())

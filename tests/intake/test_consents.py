@@ -1,12 +1,13 @@
 """42 CFR Part 2 consents: when each is in force, recording and revoking them."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from intake.models import Consent, InvalidTransition
+from intake import services
+from intake.models import Consent, InvalidTransition, Refused
 from tests.factories import AdmissionFactory, ConsentFactory, PatientFactory
 from tests.intake.conftest import days_ago, text, today
 
@@ -99,7 +100,7 @@ def test_recording_a_consent(intake_client, intake_user):
         ({"signed_on": "2099-01-01"}, "signed_on", "The signing date can't be in the future."),
         ({"expiry_event": ""}, "expires_on", "Give an expiry date or an expiry event."),
         (
-            {"expires_on": "2020-01-01", "signed_on": "2021-01-01"},
+            {"expires_on": days_ago(10).isoformat(), "signed_on": days_ago(5).isoformat()},
             "expires_on",
             "The consent can't expire before it was signed.",
         ),
@@ -122,10 +123,20 @@ def test_revoking_a_consent(intake_client):
     consent = ConsentFactory(signed_on=days_ago(30))
     url = reverse("intake:revoke-consent", args=[consent.patient.uuid, consent.uuid])
     assert intake_client.get(url).status_code == 200
-    response = intake_client.post(url, {"revoked_on": today().isoformat()})
+    data = {"revoked_on": today().isoformat(), "reason": "The patient withdrew it in writing."}
+    review = intake_client.post(url, data)
+    assert review.status_code == 200
+    page = review.content.decode()
+    assert "Confirm the revocation" in page
+    assert f"{today():%a}, {today():%b} {today().day}, {today().year}" in page
+    back = intake_client.post(url, {**data, "edit": "1"})
+    assert back.context["form"]["reason"].value() == data["reason"]
+    consent.refresh_from_db()
+    assert consent.revoked_on is None  # nothing changes before the confirmation
+    response = intake_client.post(url, {**data, "confirmed": "on"})
     assert response.status_code == 302
     consent.refresh_from_db()
-    assert consent.revoked_on == today()
+    assert (consent.revoked_on, consent.revocation_reason) == (today(), data["reason"])
     assert not consent.is_active_on(today())
     assert AuditEvent.objects.filter(detail="consent revoked").exists()
     with pytest.raises(InvalidTransition):
@@ -138,9 +149,30 @@ def test_revoking_a_consent(intake_client):
 def test_revocation_dates_are_checked(intake_client, day, message):
     consent = ConsentFactory(signed_on=days_ago(30))
     url = reverse("intake:revoke-consent", args=[consent.patient.uuid, consent.uuid])
-    response = intake_client.post(url, {"revoked_on": day})
+    response = intake_client.post(url, {"revoked_on": day, "reason": "n/a"})
     assert response.status_code == 400
+    assert response.context["form"].errors["reason"]
     assert message in response.context["form"].errors["revoked_on"][0]
+    consent.refresh_from_db()
+    assert consent.revoked_on is None
+
+
+@pytest.mark.parametrize(
+    ("on", "reason", "field"),
+    [
+        (1, "The patient withdrew it in writing.", "revoked_on"),  # tomorrow
+        (-31, "The patient withdrew it in writing.", "revoked_on"),  # before signing
+        (0, "tbd", "reason"),
+        (0, "", "reason"),
+    ],
+)
+def test_revocation_refusals_service(intake_user, on, reason, field):
+    consent = ConsentFactory(signed_on=days_ago(30))
+    with pytest.raises(Refused) as refused:
+        services.revoke_consent(
+            consent=consent, on=today() + timedelta(days=on), reason=reason, by=intake_user
+        )
+    assert refused.value.field == field
     consent.refresh_from_db()
     assert consent.revoked_on is None
 

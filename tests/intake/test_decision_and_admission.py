@@ -7,7 +7,12 @@ from accounts.models import AuditEvent
 from intake import services
 from intake.models import Admission, InvalidTransition, Patient, PlacementDecision
 from tests.factories import UserFactory, program
-from tests.intake.conftest import days_ago, today
+from tests.intake.conftest import days_ago, first_contact_days_ago, today
+
+
+def long_date(day) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
 
 pytestmark = pytest.mark.django_db
 
@@ -112,13 +117,30 @@ def test_the_primary_counselor_must_be_a_counselor(intake_client, decided):
     assert not Admission.objects.exists()
 
 
-def test_admission_needs_a_decision(intake_client, moderate_draft):
-    response = intake_client.get(admit_url(moderate_draft.patient))
-    assert response.status_code == 302
+def test_admission_without_a_decision_asks_for_a_documented_transfer(
+    intake_client, moderate_draft, counselor
+):
+    patient = moderate_draft.patient
+    page = intake_client.get(admit_url(patient))
+    assert page.status_code == 200
+    assert "No placement decision to follow." in page.content.decode()
+    response = intake_client.post(
+        admit_url(patient),
+        {
+            "program": program("IOP").pk,
+            "start_date": today().isoformat(),
+            "primary_counselor": counselor.pk,
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) >= {"transfer_kind", "transfer_from", "transfer_reason"}
+    assert not Admission.objects.exists()
 
 
 @pytest.fixture
 def admission(decided, counselor, intake_user):
+    first_contact_days_ago(decided.patient, 40)
     return services.admit_patient(
         patient=decided.patient,
         program=program("IOP"),
@@ -147,10 +169,12 @@ def discharge_url(admission) -> str:
 def test_discharge_before_the_start_is_refused(intake_client, admission):
     response = intake_client.post(
         discharge_url(admission),
-        {"end_date": days_ago(25).isoformat(), "reason": "completed", "note": ""},
+        {"end_date": days_ago(21).isoformat(), "reason": "completed", "note": ""},
     )
     assert response.status_code == 400
-    assert "the discharge can't be before that" in response.context["form"].errors["end_date"][0]
+    errors = response.context["form"].errors
+    assert errors["end_date"] == [f"The discharge date can't be before {long_date(days_ago(20))}."]
+    assert errors["note"] == ["This field is required."]
     admission.refresh_from_db()
     assert admission.end_date is None
 
@@ -161,14 +185,19 @@ def test_discharge_in_the_future_is_refused(intake_client, admission):
         {"end_date": "2099-01-01", "reason": "completed"},
     )
     assert response.status_code == 400
-    assert "future" in response.context["form"].errors["end_date"][0]
+    assert response.context["form"].errors["end_date"] == [
+        f"The discharge date can't be after {long_date(today())}."
+    ]
 
 
 def test_discharge_records_date_reason_and_note(intake_client, admission):
-    response = intake_client.post(
-        discharge_url(admission),
-        {"end_date": today().isoformat(), "reason": "against_advice", "note": "Stopped coming."},
-    )
+    data = {"end_date": today().isoformat(), "reason": "against_advice", "note": "Stopped coming."}
+    review = intake_client.post(discharge_url(admission), data)
+    assert review.status_code == 200
+    assert "Confirm the discharge" in review.content.decode()
+    admission.refresh_from_db()
+    assert admission.end_date is None  # nothing happens before the confirmation
+    response = intake_client.post(discharge_url(admission), {**data, "confirmed": "on"})
     assert response.status_code == 302
     admission.refresh_from_db()
     assert (admission.end_date, admission.discharge_reason, admission.discharge_note) == (
@@ -241,7 +270,7 @@ def test_changing_level_is_all_or_nothing(admission, intake_user):
             program=program("OP"),
             on=today(),
             primary_counselor=not_a_counselor,
-            note="x",
+            note="Ready for fewer hours each week.",
             by=intake_user,
         )
     admission.refresh_from_db()
@@ -269,4 +298,4 @@ def test_a_change_needs_a_note(intake_client, admission, counselor):
         {"program": program("OP").pk, "on": today().isoformat(), "primary_counselor": counselor.pk},
     )
     assert response.status_code == 400
-    assert response.context["form"].errors["note"] == ["Say briefly why the level changes."]
+    assert response.context["form"].errors["note"] == ["This field is required."]

@@ -20,6 +20,7 @@ from intake.models import (
     Assessment,
     Consent,
     ContactAttempt,
+    DecisionAmendment,
     Disclosure,
     Inquiry,
     Patient,
@@ -54,6 +55,7 @@ def _patient_payload(**overrides) -> Payload:
         "emergency_contact_phone": "(213) 555-0143",
         "payer": "Medi-Cal",
         "member_id": "ABC123",
+        "confirm_different_person": "on",
         **overrides,
     }
     return one(**values)
@@ -128,7 +130,8 @@ def _disclosure_form(world, data: QueryDict):
     )
 
 
-def _search(name: str) -> Endpoint:
+def _search(name: str, *, redirects: bool = False) -> Endpoint:
+    """A search box; the patient search answers with a redirect to its results page."""
     return Endpoint(
         name=f"{name} (search)",
         client="intake_client",
@@ -136,7 +139,7 @@ def _search(name: str) -> Endpoint:
         baseline=lambda w: one(q="Delgado", page="1"),
         forms=lambda w, d: [intake_forms.SearchForm(d)],
         writes=False,
-        never_redirects=True,
+        never_redirects=not redirects,
     )
 
 
@@ -177,7 +180,7 @@ ENDPOINTS = [
         strict_redirect=True,
     ),
     _search("intake:inquiry-list"),
-    _search("intake:patient-list"),
+    _search("intake:patient-list", redirects=True),
     _list_get("intake:inquiry-list"),
     _list_get("intake:patient-list"),
     Endpoint(
@@ -269,7 +272,9 @@ ENDPOINTS = [
         name="intake:revoke-consent",
         client="intake_client",
         url=lambda w, c: reverse("intake:revoke-consent", args=[w.prospect.uuid, w.consent.uuid]),
-        baseline=lambda w: one(revoked_on=w.today),
+        baseline=lambda w: one(
+            revoked_on=w.today, reason="The patient withdrew it in writing.", confirmed="on"
+        ),
         forms=lambda w, d: [intake_forms.RevokeConsentForm(d, consent=fresh(w.consent))],
         watch=lambda w: (Consent.objects.filter(pk=w.consent.pk),),
     ),
@@ -308,20 +313,40 @@ ENDPOINTS = [
         strict_redirect=True,
     ),
     Endpoint(
+        name="intake:amend-decision",
+        client="intake_client",
+        url=lambda w, c: reverse(
+            "intake:amend-decision", args=[w.amendable_decision.assessment.uuid]
+        ),
+        baseline=lambda w: one(new_level="PHP", reason="Recorded IOP by mistake; we agreed PHP."),
+        forms=lambda w, d: [
+            intake_forms.DecisionAmendmentForm(d, decision=fresh(w.amendable_decision))
+        ],
+        watch=lambda w: (DecisionAmendment, PlacementDecision),
+    ),
+    Endpoint(
         name="intake:admit-patient",
         client="intake_client",
         url=lambda w, c: reverse("intake:admit-patient", args=[w.decided_patient.uuid]),
         baseline=lambda w: one(
             program=program("IOP").pk, start_date=w.today, primary_counselor=w.counselor.pk
         ),
-        forms=lambda w, d: [intake_forms.AdmissionForm(d, patient=fresh(w.decided_patient))],
+        forms=lambda w, d: [
+            intake_forms.AdmissionForm(
+                d,
+                patient=fresh(w.decided_patient),
+                decision=intake_services.usable_decision(w.decided_patient),
+            )
+        ],
         watch=lambda w: (Admission, Patient.objects.filter(pk=w.decided_patient.pk)),
     ),
     Endpoint(
         name="intake:discharge-patient",
         client="intake_client",
         url=lambda w, c: reverse("intake:discharge-patient", args=[w.patient.uuid, w.admission.pk]),
-        baseline=lambda w: one(end_date=w.today, reason="completed", note="Finished the program."),
+        baseline=lambda w: one(
+            end_date=w.today, reason="completed", note="Finished the program.", confirmed="on"
+        ),
         forms=lambda w, d: [intake_forms.DischargeForm(d, admission=fresh(w.admission))],
         watch=lambda w: (Admission, Patient.objects.filter(pk=w.patient.pk)),
     ),

@@ -60,7 +60,7 @@ def test_search_terms_stay_out_of_urls(intake_client):
 
 
 def test_a_contact_attempt_is_logged_and_moves_a_new_inquiry_on(intake_client, intake_user):
-    inquiry = InquiryFactory()
+    inquiry = InquiryFactory(created_at=timezone.now() - timedelta(hours=1))
     at = timezone.localtime() - timedelta(minutes=5)
     response = intake_client.post(
         reverse("intake:log-contact", args=[inquiry.public_id]),
@@ -102,13 +102,9 @@ def test_illegal_transitions_are_refused_with_a_reason(intake_user):
     inquiry = InquiryFactory()
     with pytest.raises(InvalidTransition, match="Log a contact attempt first"):
         inquiry.book_assessment(at=timezone.now())
-    with pytest.raises(InvalidTransition, match="Contact them and book the assessment first"):
-        inquiry.mark_converted()
     inquiry.log_contact(
         at=timezone.now(), method="phone", outcome="reached", note="", by=intake_user
     )
-    with pytest.raises(InvalidTransition, match="Book the assessment first"):
-        inquiry.mark_converted()
     inquiry.close(reason="declined")
     with pytest.raises(InvalidTransition, match="can no longer be added"):
         inquiry.log_contact(
@@ -116,6 +112,8 @@ def test_illegal_transitions_are_refused_with_a_reason(intake_user):
         )
     with pytest.raises(InvalidTransition):
         inquiry.close(reason="duplicate")
+    with pytest.raises(InvalidTransition, match="Reopen it first"):
+        inquiry.mark_converted()
 
 
 def test_closing_needs_a_reason(intake_client):
@@ -196,10 +194,10 @@ def test_a_bad_patient_form_leaves_the_inquiry_unconverted(intake_client, booked
     assert booked.status == Inquiry.Status.ASSESSMENT_BOOKED
 
 
-def test_an_inquiry_that_is_not_booked_is_not_converted(intake_client):
+def test_a_new_inquiry_opens_a_patient_without_inventing_a_booking(intake_client):
     inquiry = InquiryFactory()
-    response = intake_client.get(
-        reverse("intake:convert-inquiry", args=[inquiry.public_id]), follow=True
-    )
-    assert "Contact them and book the assessment first." in text(response)
-    assert not Patient.objects.exists()
+    response = intake_client.get(reverse("intake:convert-inquiry", args=[inquiry.public_id]))
+    assert response.status_code == 200
+    assert "Create patient record" in text(response)
+    inquiry.refresh_from_db()
+    assert inquiry.assessment_at is None

@@ -264,7 +264,9 @@ def test_disclosures_made_before_the_revocation_stay_listed(intake_client, intak
         by=intake_user,
         at=noon(days_ago(2)),
     )
-    services.revoke_consent(consent=consent, on=days_ago(1), by=intake_user)
+    services.revoke_consent(
+        consent=consent, on=days_ago(1), reason="Patient withdrew it in writing.", by=intake_user
+    )
 
     response = intake_client.post(
         disclose_url(patient), post_data(consent, "attendance", days_ago(5), days_ago(1))
@@ -293,7 +295,9 @@ def test_a_back_dated_revocation_flags_what_was_sent_after_its_date(
         at=noon(days_ago(2)),
     )
     # the patient revoked in writing 5 days ago; the clinic recorded it only today
-    services.revoke_consent(consent=consent, on=days_ago(5), by=intake_user)
+    services.revoke_consent(
+        consent=consent, on=days_ago(5), reason="Patient withdrew it in writing.", by=intake_user
+    )
     page = text(intake_client.get(patient.get_absolute_url()))
     assert "On or after the consent's revocation date" in page
 
@@ -437,17 +441,22 @@ def test_a_revocation_saved_while_a_disclosure_waits_refuses_it(intake_user, mon
     holding = threading.Event()
     original = Consent.revoke
 
-    def slow_revoke(self, *, on):
+    def slow_revoke(self, *, on, reason=""):
         holding.set()
         time.sleep(0.6)
-        original(self, on=on)
+        original(self, on=on, reason=reason)
 
     monkeypatch.setattr(Consent, "revoke", slow_revoke)
     errors: list[Exception] = []
 
     def revoke():
         try:
-            services.revoke_consent(consent=consent, on=today(), by=intake_user)
+            services.revoke_consent(
+                consent=consent,
+                on=today(),
+                reason="Patient withdrew it in writing.",
+                by=intake_user,
+            )
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

@@ -1,5 +1,6 @@
 """Finding a patient by name, MRN or date of birth, without the words reaching a URL."""
 
+import re
 from datetime import date
 
 import pytest
@@ -33,7 +34,7 @@ def people():
 
 
 def found(client, q) -> list[str]:
-    response = client.post(LIST, {"q": q})
+    response = client.post(LIST, {"q": q}, follow=True)
     assert response.status_code == 200
     return sorted(p.legal_first_name for p in response.context["page"].object_list)
 
@@ -64,20 +65,46 @@ def test_search_by_mrn_or_its_number(intake_client, people):
     assert found(intake_client, str(int(mrn[4:]))) == ["Ruth"]
 
 
-def test_search_results_page_with_post_buttons(intake_client):
+def test_search_results_page_by_an_opaque_key(intake_client):
     for n in range(30):
         PatientFactory(legal_last_name=f"Garcia{n:02d}")
-    response = intake_client.post(LIST, {"q": "garcia"})
+    response = intake_client.post(LIST, {"q": "garcia"}, follow=True)
     assert response.context["page"].paginator.count == 30
     html = response.content.decode()
-    assert 'name="page" value="2"' in html and 'form="search-form"' in html
-    second = intake_client.post(LIST, {"q": "garcia", "page": "2"})
+    key = response.context["search_key"]
+    assert f"r={key}&amp;page=2" in html
+    second = intake_client.get(LIST, {"status": "all", "r": key, "page": "2"})
     assert len(second.context["page"].object_list) == 5
-    assert "garcia" not in html.split("<table")[1].split("</table>")[0].split('href="')[1]
+    urls = [url for url, _ in response.redirect_chain] + re.findall(r'href="([^"]*)"', html)
+    assert urls and not any("garcia" in url.lower() for url in urls)
+
+
+def test_results_survive_the_back_button(intake_client, people):
+    response = intake_client.post(LIST, {"q": "Okonkwo"})
+    assert response.status_code == 302
+    assert "okonkwo" not in response.url.lower()
+    again = intake_client.get(response.url)  # Back, or reload: a plain GET
+    assert [p.legal_first_name for p in again.context["page"].object_list] == ["Ruth"]
+    assert again.context["query"] == "Okonkwo"
+
+
+def test_a_forged_or_expired_key_finds_nothing(intake_client, people):
+    response = intake_client.get(LIST, {"r": "not-a-key"})
+    assert "That search is no longer kept" in response.content.decode()
+    assert response.context["query"] == ""
+
+
+def test_search_by_phone_or_email(intake_client, people):
+    ruth = people["ruth"]
+    Patient.objects.filter(pk=ruth.pk).update(phone="(213) 555-0177", email="ruth.o@example.com")
+    for q in ("213-555-0177", "(213) 555 0177", "2135550177", "555-0177"):
+        assert found(intake_client, q) == ["Ruth"], q
+    for q in ("ruth.o@example.com", "RUTH.O@EXAMPLE.COM"):
+        assert found(intake_client, q) == ["Ruth"], q
 
 
 def test_the_search_words_are_never_logged(intake_client, people):
-    intake_client.post(LIST, {"q": "Rivera"})
+    intake_client.post(LIST, {"q": "Rivera"}, follow=True)
     event = AuditEvent.objects.get(action="view", detail="patient search")
     assert "Rivera" not in event.detail + event.object_repr
     assert event.patient_uuid is None
@@ -155,8 +182,8 @@ def _bulk_patients(count: int) -> None:
 
 def test_search_among_thousands(intake_client):
     _bulk_patients(20000)
-    response = intake_client.post(LIST, {"q": "okafor17"})
+    response = intake_client.post(LIST, {"q": "okafor17"}, follow=True)
     shown = response.context["page"].object_list
     assert shown and all("Okafor17" in p.legal_last_name for p in shown)
-    response = intake_client.post(LIST, {"q": "MRN-501234"})
+    response = intake_client.post(LIST, {"q": "MRN-501234"}, follow=True)
     assert [p.mrn for p in response.context["page"].object_list] == ["MRN-501234"]

@@ -284,6 +284,7 @@ SAMPLES = {
     "intake:add-addendum": lambda w: {"uuid": w.signed_assessment.uuid},
     "intake:print-assessment": lambda w: {"uuid": w.signed_assessment.uuid},
     "intake:decide-placement": lambda w: {"uuid": w.signed_assessment.uuid},
+    "intake:amend-decision": lambda w: {"uuid": w.decided_patient.assessments.get().uuid},
     "scheduling:session-detail": lambda w: {"pk": w.session.pk},
     "scheduling:mark-attendance": lambda w: {"pk": w.session.pk},
     "scheduling:mark-all-present": lambda w: {"pk": w.session.pk},

@@ -8,6 +8,7 @@ model fails `test_every_model_is_classified` until someone decides what it is.
 
 from __future__ import annotations
 
+import uuid
 from datetime import time, timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from intake import services as intake_services
-from intake.models import ContactAttempt, Inquiry, Substance
+from intake.models import ContactAttempt, Inquiry, PatientMerge, Substance
 from scheduling import clinictime
 from scheduling import services as scheduling_services
 from scheduling.models import Attendee, Session, SessionCounselor
@@ -45,6 +46,8 @@ CLINICAL = {
     "intake.Substance": "substances recorded in the assessment",
     "intake.Addendum": "signed addendum to an assessment",
     "intake.PlacementDecision": "level-of-care decision",
+    "intake.DecisionAmendment": "a dated correction of a level-of-care decision",
+    "intake.PatientMerge": "two records of one person made one, and what moved",
     "intake.Admission": "admission and discharge",
     "intake.Disclosure": "Part 2 record of a disclosure",
     "scheduling.Session": "a session that patients attend(ed)",
@@ -143,7 +146,21 @@ def patient_with_a_full_record(counselor, intake_user):
     assessment = intake_services.complete_assessment(assessment=assessment, by=intake_user)
     intake_services.add_addendum(assessment=assessment, text="Later detail.", by=intake_user)
     decision = intake_services.decide_placement(
-        assessment=assessment, final_level="IOP", reason="", by=intake_user
+        assessment=assessment,
+        final_level="PHP",
+        reason="Recorded in a hurry at intake.",
+        by=intake_user,
+    )
+    intake_services.amend_decision(
+        decision=decision, new_level="IOP", reason="PHP was chosen by mistake.", by=intake_user
+    )
+    PatientMerge.objects.create(
+        survivor=patient,
+        merged_uuid=uuid.uuid4(),
+        merged_mrn="MRN-999999",
+        merged_name="A second record of this person",
+        reason="The same person was registered twice.",
+        by=intake_user,
     )
     AdmissionFactory(
         patient=patient,
