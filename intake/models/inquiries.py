@@ -175,7 +175,8 @@ class Inquiry(models.Model):
                 f"This inquiry is {self.get_status_display().lower()}; "
                 "contact attempts can no longer be added."
             )
-        if at < self.created_at:
+        # forms give minutes: an attempt in the minute the request arrived is not before it
+        if at < self.created_at.replace(second=0, microsecond=0):
             raise Refused("A contact attempt can't be before the request arrived.", field="at")
         if at > timezone.now() + timedelta(minutes=1):  # a minute of slack for the browser
             raise Refused("A contact attempt can't be in the future.", field="at")

@@ -218,7 +218,7 @@ def test_every_other_intake_page_passes_axe(page, live_server, shoot, intake_use
 
     visit(closed.get_absolute_url(), "inquiry-closed")
     visit("/intake/patients/", "patient-list")
-    page.get_by_label("Name, MRN or date of birth").fill("carter")
+    page.get_by_label("Name, MRN, date of birth, phone or e-mail").fill("carter")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("status")).to_have_text("1 patient found.")
     assert "carter" not in page.url.lower()

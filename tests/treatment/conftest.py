@@ -22,7 +22,13 @@ def fast_password_hashing(settings):
 def in_care(counselor, intake_user, *, days_ago: int = 3):
     """A patient admitted to IOP `days_ago` days ago with `counselor` as primary counselor,
     after a signed moderate assessment (alcohol, D6 rated 2)."""
-    assessment = AssessmentFactory(moderate=True, created_by=intake_user)
+    # the record is opened before the admission (on the clock a test may have frozen:
+    # the field default reads the real one)
+    assessment = AssessmentFactory(
+        moderate=True,
+        created_by=intake_user,
+        patient__created_at=timezone.now() - timedelta(days=days_ago + 1),
+    )
     SubstanceFactory(assessment=assessment, substance="alcohol")
     intake_services.complete_assessment(assessment=assessment, by=intake_user)
     AdmissionFactory(
