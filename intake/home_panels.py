@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.http import HttpRequest
 
 from accounts.home import Panel, register
 from accounts.roles import is_intake
-from intake.models import Assessment, Inquiry, Patient
+from intake.models import Assessment, ContactAttempt, Inquiry, Patient
 
 
 @register
@@ -15,9 +15,12 @@ def intake_panel(request: HttpRequest) -> Panel | None:
     if not is_intake(request.user):
         return None
     new = Q(status=Inquiry.Status.NEW)
+    # waiting means no one has tried to reach them yet: the first attempt ends the wait
+    contacted = Exists(ContactAttempt.objects.filter(inquiry=OuterRef("pk")))
+    uncontacted = Q(~contacted) & ~Q(status__in=[Inquiry.Status.CONVERTED, Inquiry.Status.CLOSED])
     inquiries = Inquiry.objects.aggregate(
         new=Count("pk", filter=new),
-        oldest_new=Min("created_at", filter=new),
+        oldest_waiting=Min("created_at", filter=uncontacted),
         contacted=Count("pk", filter=Q(status=Inquiry.Status.CONTACTED)),
         booked=Count("pk", filter=Q(status=Inquiry.Status.ASSESSMENT_BOOKED)),
     )

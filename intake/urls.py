@@ -11,6 +11,7 @@ urlpatterns = [
     path("inquiries/<uuid:public_id>/contact/", views.log_contact, name="log-contact"),
     path("inquiries/<uuid:public_id>/book/", views.book_assessment, name="book-assessment"),
     path("inquiries/<uuid:public_id>/close/", views.close_inquiry, name="close-inquiry"),
+    path("inquiries/<uuid:public_id>/reopen/", views.reopen_inquiry, name="reopen-inquiry"),
     path("inquiries/<uuid:public_id>/convert/", views.convert_inquiry, name="convert-inquiry"),
     path("patients/", views.patient_list, name="patient-list"),
     path("patients/new/", views.create_patient, name="create-patient"),

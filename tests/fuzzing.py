@@ -537,6 +537,10 @@ class World:
         return InquiryFactory(status="assessment_booked")
 
     @cached_property
+    def closed_inquiry(self) -> Inquiry:
+        return InquiryFactory(status="closed", closed_reason="declined", closed_at=timezone.now())
+
+    @cached_property
     def draft(self) -> Assessment:
         assessment = AssessmentFactory(moderate=True, created_by=self.intake_user)
         SubstanceFactory(assessment=assessment)

@@ -34,7 +34,12 @@ from intake.forms.consents import (
     RevokeConsentForm,
     consent_label,
 )
-from intake.forms.inquiries import BookAssessmentForm, CloseInquiryForm, ContactAttemptForm
+from intake.forms.inquiries import (
+    BookAssessmentForm,
+    CloseInquiryForm,
+    ContactAttemptForm,
+    ReopenInquiryForm,
+)
 from intake.forms.patients import PatientForm, SearchForm
 
 __all__ = [
@@ -49,6 +54,7 @@ __all__ = [
     "ContactAttemptForm",
     "BookAssessmentForm",
     "CloseInquiryForm",
+    "ReopenInquiryForm",
     "SearchForm",
     "PatientForm",
     "ConsentForm",

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from accounts.validators import ReasonField
 from intake.forms.common import DateTimeInput
 from intake.models import (
     ContactAttempt,
@@ -68,3 +69,7 @@ class CloseInquiryForm(forms.Form):
         if data.get("reason") == Inquiry.CloseReason.OTHER and not data.get("note", "").strip():
             self.add_error("note", "Say why, since the reason is “Other”.")
         return data
+
+
+class ReopenInquiryForm(forms.Form):
+    reason = ReasonField(label="Why reopen it?")

@@ -21,6 +21,18 @@ class InquiryQuerySet(models.QuerySet):
     def open(self) -> "InquiryQuerySet":
         return self.exclude(status__in=[Inquiry.Status.CONVERTED, Inquiry.Status.CLOSED])
 
+    def with_first_contact(self) -> "InquiryQuerySet":
+        """Annotate `first_contact_at`: when the first contact attempt was made (None if none).
+        A request waits only until then; the same query, one correlated subquery."""
+        first = (
+            ContactAttempt.objects.filter(inquiry=models.OuterRef("pk"))
+            .order_by()
+            .values("inquiry")
+            .annotate(first=models.Min("at"))
+            .values("first")
+        )
+        return self.annotate(first_contact_at=models.Subquery(first))
+
     def queue_order(self) -> "InquiryQuerySet":
         """New requests first, then the one that has waited longest."""
         return self.annotate(

@@ -35,6 +35,7 @@ from intake.services.inquiries import (
     close_inquiry,
     log_contact,
     patient_initial_from_inquiry,
+    reopen_inquiry,
 )
 from intake.services.patients import create_patient, possible_duplicates, update_patient
 
@@ -48,6 +49,7 @@ __all__ = [
     "log_contact",
     "book_assessment",
     "close_inquiry",
+    "reopen_inquiry",
     "patient_initial_from_inquiry",
     "create_patient",
     "update_patient",

@@ -13,7 +13,7 @@ from intake.models import (
     ContactAttempt,
     Inquiry,
 )
-from intake.services.common import _locked, _record
+from intake.services.common import _locked, _reason, _record
 
 Action = audit.Action
 
@@ -54,6 +54,24 @@ def close_inquiry(
     inquiry = _locked(Inquiry, inquiry.pk)
     inquiry.close(reason=reason, note=note)
     _record(request, by, Action.CHANGE, obj=inquiry, detail=f"inquiry closed: {reason}")
+    return inquiry
+
+
+@transaction.atomic
+def reopen_inquiry(
+    *, inquiry: Inquiry, reason: str, by: User, request: HttpRequest | None = None
+) -> Inquiry:
+    """Open a closed request again, back to new or contacted, with a real reason."""
+    reason = _reason(reason, field="reason")
+    inquiry = _locked(Inquiry, inquiry.pk)
+    previous = inquiry.reopen(reason=reason, has_contacts=inquiry.contact_attempts.exists())
+    _record(
+        request,
+        by,
+        Action.CHANGE,
+        obj=inquiry,
+        detail=f"inquiry reopened (was closed: {previous}): {reason}",
+    )
     return inquiry
 
 

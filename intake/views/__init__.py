@@ -31,6 +31,7 @@ from intake.views.inquiries import (
     inquiry_detail,
     inquiry_list,
     log_contact,
+    reopen_inquiry,
 )
 from intake.views.patients import (
     PATIENT_FILTERS,
@@ -55,6 +56,7 @@ __all__ = [
     "log_contact",
     "book_assessment",
     "close_inquiry",
+    "reopen_inquiry",
     "convert_inquiry",
     "PATIENT_FILTERS",
     "patient_list",

@@ -28,7 +28,11 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     if status not in dict(INQUIRY_FILTERS):
         status = "open"
     search = forms.SearchForm(request.POST or None)
-    qs = Inquiry.objects.select_related("program").annotate(attempts=Count("contact_attempts"))
+    qs = (
+        Inquiry.objects.select_related("program")
+        .annotate(attempts=Count("contact_attempts"))
+        .with_first_contact()
+    )
     if status == "open":
         qs = qs.open()
     elif status != "all":
@@ -55,9 +59,11 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_inquiry(request: HttpRequest, inquiry: Inquiry, **bound_forms) -> HttpResponse:
+    attempts = list(inquiry.contact_attempts.select_related("by"))
     context = {
         "inquiry": inquiry,
-        "attempts": inquiry.contact_attempts.select_related("by"),
+        "attempts": attempts,
+        "first_contact_at": min((a.at for a in attempts), default=None),
         "contact_form": bound_forms.get("contact_form") or forms.ContactAttemptForm(),
         "book_form": bound_forms.get("book_form")
         or forms.BookAssessmentForm(
@@ -66,6 +72,7 @@ def _render_inquiry(request: HttpRequest, inquiry: Inquiry, **bound_forms) -> Ht
             }
         ),
         "close_form": bound_forms.get("close_form") or forms.CloseInquiryForm(),
+        "reopen_form": bound_forms.get("reopen_form") or forms.ReopenInquiryForm(),
         "can_book": inquiry.can_become(Inquiry.Status.ASSESSMENT_BOOKED)
         or inquiry.status == Inquiry.Status.ASSESSMENT_BOOKED,
         "can_convert": inquiry.can_become(Inquiry.Status.CONVERTED),
@@ -137,6 +144,27 @@ def close_inquiry(request: HttpRequest, public_id: UUID) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Call request closed.")
+    return redirect(inquiry)
+
+
+@intake_only
+@require_POST
+def reopen_inquiry(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    inquiry = _get_inquiry(public_id)
+    form = forms.ReopenInquiryForm(request.POST)
+    if not form.is_valid():
+        return _render_inquiry(request, inquiry, reopen_form=form)
+    try:
+        services.reopen_inquiry(
+            inquiry=inquiry, reason=form.cleaned_data["reason"], by=request.user, request=request
+        )
+    except InvalidTransition as exc:
+        if getattr(exc, "field", None) is None:  # not closed (any more): nothing to reopen
+            messages.error(request, str(exc))
+            return redirect(inquiry)
+        _show_refusal(form, exc)
+        return _render_inquiry(request, inquiry, reopen_form=form)
+    messages.success(request, "Call request reopened.")
     return redirect(inquiry)
 
 

@@ -40,7 +40,7 @@ def test_intake_sees_what_is_waiting(intake_client):
     assert panel[0].context["contacted"] == 1
     assert panel[0].context["drafts"] == 1
     assert "New call requests" in body
-    assert "The oldest new request has waited" in body
+    assert "The oldest request no one has contacted yet has been waiting" in body
     assert "My day" not in body
 
 

@@ -210,6 +210,14 @@ ENDPOINTS = [
         watch=lambda w: (Inquiry.objects.filter(pk=w.inquiry.pk),),
     ),
     Endpoint(
+        name="intake:reopen-inquiry",
+        client="intake_client",
+        url=lambda w, c: reverse("intake:reopen-inquiry", args=[w.closed_inquiry.public_id]),
+        baseline=lambda w: one(reason="They called back and want to talk after all."),
+        forms=lambda w, d: [intake_forms.ReopenInquiryForm(d)],
+        watch=lambda w: (Inquiry.objects.filter(pk=w.closed_inquiry.pk),),
+    ),
+    Endpoint(
         name="intake:convert-inquiry",
         client="intake_client",
         url=lambda w, c: reverse("intake:convert-inquiry", args=[w.booked_inquiry.public_id]),

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from intake import services
 from intake.models import ContactAttempt, Inquiry, InvalidTransition, Patient
-from tests.factories import InquiryFactory
+from tests.factories import ContactAttemptFactory, InquiryFactory
 from tests.intake.conftest import text
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,117 @@ def test_a_new_inquiry_opens_a_patient_without_inventing_a_booking(intake_client
     assert "Create patient record" in text(response)
     inquiry.refresh_from_db()
     assert inquiry.assessment_at is None
+
+
+# --- The wait ends at the first contact ----------------------------------------------
+
+
+def test_a_contacted_request_shows_how_long_it_waited_not_how_long_since(intake_client):
+    contacted = InquiryFactory(name="Reached Once", status="contacted", created_at=hours_ago(50))
+    ContactAttemptFactory(inquiry=contacted, at=hours_ago(47))
+    ContactAttemptFactory(inquiry=contacted, at=hours_ago(2))
+    InquiryFactory(name="Never Called", created_at=hours_ago(5))
+    response = intake_client.get(LIST)
+    rows = {i.name: i for i in response.context["page"].object_list}
+    assert rows["Reached Once"].first_contact_at == contacted.contact_attempts.last().at
+    assert rows["Never Called"].first_contact_at is None
+    html = text(response)
+    assert "waited 3 hours before first contact" in html
+    assert "waiting 5 hours" in html
+    assert "2 days" not in html  # the contacted one's wait stopped at the first attempt
+    detail = text(intake_client.get(contacted.get_absolute_url()))
+    assert "waited 3 hours before first contact" in detail
+
+
+def test_the_oldest_waiting_figure_counts_only_requests_without_contact(intake_client):
+    contacted = InquiryFactory(status="contacted", created_at=hours_ago(90))
+    ContactAttemptFactory(inquiry=contacted, at=hours_ago(89))
+    InquiryFactory(status="closed", closed_reason="duplicate", created_at=hours_ago(80))
+    waiting = InquiryFactory(created_at=hours_ago(6))
+    panel = intake_client.get("/staff/").context["panels"][0]
+    assert panel.context["oldest_waiting"] == waiting.created_at
+
+
+# --- Reopening a closed request ------------------------------------------------------
+
+REASON = "They called back and want to talk after all."
+
+
+def _closed(**kwargs) -> Inquiry:
+    return InquiryFactory(
+        status="closed", closed_reason="unreachable", closed_at=timezone.now(), **kwargs
+    )
+
+
+def test_a_closed_request_is_reopened_with_a_reason_through_the_page(intake_client):
+    inquiry = _closed()
+    page = text(intake_client.get(inquiry.get_absolute_url()))
+    assert "Reopen the request" in page
+    url = reverse("intake:reopen-inquiry", args=[inquiry.public_id])
+    response = intake_client.post(url, {"reason": REASON})
+    assert response.status_code == 302
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.closed_reason, inquiry.reopen_reason) == ("new", "", REASON)
+    event = AuditEvent.objects.filter(detail__startswith="inquiry reopened").get()
+    assert REASON in event.detail and "Could not reach them" in event.detail
+    page = text(intake_client.get(inquiry.get_absolute_url()))
+    assert "Reopened" in page and REASON in page
+    assert "Reopen the request" not in page
+
+
+def test_a_reopened_request_with_contacts_goes_back_to_contacted(intake_user):
+    inquiry = _closed(created_at=hours_ago(5))
+    ContactAttemptFactory(inquiry=inquiry, at=hours_ago(4))
+    services.reopen_inquiry(inquiry=inquiry, reason=REASON, by=intake_user)
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.CONTACTED
+
+
+@pytest.mark.parametrize("reason", ["", "n/a", "test test", "12345678901234"])
+def test_a_placeholder_reason_is_refused_through_the_page(intake_client, reason):
+    inquiry = _closed()
+    url = reverse("intake:reopen-inquiry", args=[inquiry.public_id])
+    response = intake_client.post(url, {"reason": reason})
+    assert response.status_code == 400
+    assert 'id="error_1_id_reason"' in response.content.decode() or "invalid-feedback" in (
+        response.content.decode()
+    )
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.CLOSED
+    assert not AuditEvent.objects.filter(detail__startswith="inquiry reopened").exists()
+
+
+def test_a_placeholder_reason_is_refused_by_the_service(intake_user):
+    inquiry = _closed()
+    with pytest.raises(InvalidTransition, match="placeholder"):
+        services.reopen_inquiry(inquiry=inquiry, reason="testing test testing", by=intake_user)
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.CLOSED
+
+
+def test_an_open_request_cannot_be_reopened(intake_client, intake_user):
+    inquiry = InquiryFactory()
+    with pytest.raises(InvalidTransition, match="Only a closed request"):
+        services.reopen_inquiry(inquiry=inquiry, reason=REASON, by=intake_user)
+    url = reverse("intake:reopen-inquiry", args=[inquiry.public_id])
+    response = intake_client.post(url, {"reason": REASON}, follow=True)
+    assert "Only a closed request can be reopened." in text(response)
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.NEW and inquiry.reopened_at is None
+    assert not AuditEvent.objects.filter(detail__startswith="inquiry reopened").exists()
+
+
+def test_a_counselor_cannot_reopen(counselor_client):
+    inquiry = _closed()
+    url = reverse("intake:reopen-inquiry", args=[inquiry.public_id])
+    assert counselor_client.post(url, {"reason": REASON}).status_code == 403
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.CLOSED
+
+
+def test_the_director_can_reopen(director_client):
+    inquiry = _closed()
+    url = reverse("intake:reopen-inquiry", args=[inquiry.public_id])
+    assert director_client.post(url, {"reason": REASON}).status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.NEW

@@ -268,6 +268,7 @@ SAMPLES = {
     "intake:log-contact": lambda w: {"public_id": w.inquiry.public_id},
     "intake:book-assessment": lambda w: {"public_id": w.inquiry.public_id},
     "intake:close-inquiry": lambda w: {"public_id": w.inquiry.public_id},
+    "intake:reopen-inquiry": lambda w: {"public_id": w.inquiry.public_id},
     "intake:convert-inquiry": lambda w: {"public_id": w.booked_inquiry.public_id},
     "intake:patient-detail": lambda w: {"uuid": w.patient.uuid},
     "intake:edit-patient": lambda w: {"uuid": w.patient.uuid},
