@@ -35,9 +35,10 @@ from intake.forms.consents import (
     consent_label,
 )
 from intake.forms.inquiries import BookAssessmentForm, CloseInquiryForm, ContactAttemptForm
-from intake.forms.patients import PatientForm, SearchForm
+from intake.forms.patients import MergePatientForm, PatientForm, SearchForm
 
 __all__ = [
+    "MergePatientForm",
     "DecisionAmendmentForm",
     "check_range",
     "ConfirmStep",

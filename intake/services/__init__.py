@@ -36,6 +36,7 @@ from intake.services.inquiries import (
     log_contact,
     patient_initial_from_inquiry,
 )
+from intake.services.merges import merge_patients, merge_preview
 from intake.services.patients import create_patient, possible_duplicates, update_patient
 
 __all__ = [
@@ -51,6 +52,8 @@ __all__ = [
     "patient_initial_from_inquiry",
     "create_patient",
     "update_patient",
+    "merge_patients",
+    "merge_preview",
     "add_consent",
     "revoke_consent",
     "latest_signed_assessment",

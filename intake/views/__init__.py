@@ -32,6 +32,7 @@ from intake.views.inquiries import (
     inquiry_list,
     log_contact,
 )
+from intake.views.merges import merge_patient
 from intake.views.patients import (
     PATIENT_FILTERS,
     add_consent,
@@ -44,6 +45,7 @@ from intake.views.patients import (
 )
 
 __all__ = [
+    "merge_patient",
     "amend_decision",
     "PAGE_SIZE",
     "intake_only",
