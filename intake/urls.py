@@ -38,6 +38,7 @@ urlpatterns = [
         views.start_assessment,
         name="start-assessment",
     ),
+    path("patients/<uuid:uuid>/merge/", views.merge_patient, name="merge-patient"),
     path("patients/<uuid:uuid>/disclose/", views.disclose_records, name="disclose-records"),
     path("patients/<uuid:uuid>/admit/", views.admit_patient, name="admit-patient"),
     path(

@@ -40,9 +40,10 @@ from intake.forms.inquiries import (
     ContactAttemptForm,
     ReopenInquiryForm,
 )
-from intake.forms.patients import PatientForm, SearchForm
+from intake.forms.patients import MergePatientForm, PatientForm, SearchForm
 
 __all__ = [
+    "MergePatientForm",
     "DecisionAmendmentForm",
     "check_range",
     "ConfirmStep",

@@ -8,16 +8,19 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
+from accounts.validators import ReasonField
 from intake.forms.common import (
     _ZIP,
     SEARCH_MAX_LENGTH,
     US_STATES,
+    ConfirmStep,
     DateInput,
     clean_us_phone,
 )
 from intake.models import (
     Patient,
 )
+from intake.models.patients import _MRN_RE, format_mrn
 
 # --- Search ------------------------------------------------------------------------------
 
@@ -172,3 +175,32 @@ class PatientForm(forms.ModelForm):
         if data.get("member_id") and not data.get("payer"):
             self.add_error("payer", "Name the payer this member ID belongs to.")
         return data
+
+
+class MergePatientForm(ConfirmStep):
+    """The other record of this person, by its MRN, and why the two are one person."""
+
+    other_mrn = forms.CharField(
+        label="MRN of the duplicate record",
+        max_length=20,
+        help_text="Everything on that record moves to this one, and that record goes.",
+    )
+    reason = ReasonField(label="Why these are one person")
+
+    def __init__(self, *args: Any, survivor: Patient, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.survivor = survivor
+
+    def clean_other_mrn(self) -> Patient:
+        text = self.cleaned_data["other_mrn"].strip()
+        match = _MRN_RE.match(text)
+        duplicate = (
+            Patient.objects.filter(mrn=format_mrn(int(match.group(1)))).first() if match else None
+        )
+        if duplicate is None:
+            raise forms.ValidationError("No record has that MRN; check it (e.g. MRN-001234).")
+        if duplicate.pk == self.survivor.pk:
+            raise forms.ValidationError(
+                "That is this same record; enter the MRN of the other record."
+            )
+        return duplicate

@@ -37,6 +37,7 @@ from intake.services.inquiries import (
     patient_initial_from_inquiry,
     reopen_inquiry,
 )
+from intake.services.merges import merge_patients, merge_preview
 from intake.services.patients import create_patient, possible_duplicates, update_patient
 
 __all__ = [
@@ -53,6 +54,8 @@ __all__ = [
     "patient_initial_from_inquiry",
     "create_patient",
     "update_patient",
+    "merge_patients",
+    "merge_preview",
     "add_consent",
     "revoke_consent",
     "latest_signed_assessment",

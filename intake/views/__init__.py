@@ -33,6 +33,7 @@ from intake.views.inquiries import (
     log_contact,
     reopen_inquiry,
 )
+from intake.views.merges import merge_patient
 from intake.views.patients import (
     PATIENT_FILTERS,
     add_consent,
@@ -45,6 +46,7 @@ from intake.views.patients import (
 )
 
 __all__ = [
+    "merge_patient",
     "amend_decision",
     "PAGE_SIZE",
     "intake_only",

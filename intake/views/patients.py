@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit
-from accounts.roles import is_intake
+from accounts.roles import is_director, is_intake
 from intake import forms, patient_page, records, services
 from intake.models import (
     Admission,
@@ -147,6 +147,7 @@ def patient_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         {
             "patient": patient,
             "can_edit": can_edit,
+            "can_merge": is_director(request.user),
             "disclosures": disclosures,
             "open_admission": patient.open_admission(),
             "history": list(reversed(patient.level_history())),

@@ -24,6 +24,7 @@ from intake.models import (
     Disclosure,
     Inquiry,
     Patient,
+    PatientMerge,
     PlacementDecision,
     Substance,
 )
@@ -260,6 +261,22 @@ ENDPOINTS = [
         ),
         forms=lambda w, d: [intake_forms.ConsentForm(d)],
         watch=lambda w: (Consent,),
+        strict_redirect=True,
+    ),
+    Endpoint(
+        name="intake:merge-patient",
+        client="director_client",
+        url=lambda w, c: reverse("intake:merge-patient", args=[w.patient.uuid]),
+        baseline=lambda w: one(
+            other_mrn=w.prospect.mrn,
+            reason="The same person: same name, date of birth and phone.",
+            confirmed="on",
+        ),
+        forms=lambda w, d: [intake_forms.MergePatientForm(d, survivor=fresh(w.patient))],
+        watch=lambda w: (
+            Patient.objects.filter(pk__in=[w.patient.pk, w.prospect.pk]),
+            PatientMerge,
+        ),
         strict_redirect=True,
     ),
     Endpoint(

@@ -277,6 +277,7 @@ SAMPLES = {
     "intake:print-consent": lambda w: {"uuid": w.patient.uuid, "consent_uuid": w.consent.uuid},
     "intake:consent-form-to-sign": lambda w: {"uuid": w.patient.uuid, "kind": "tpo"},
     "intake:disclose-records": lambda w: {"uuid": w.patient.uuid},
+    "intake:merge-patient": lambda w: {"uuid": w.patient.uuid},
     "intake:start-assessment": lambda w: {"uuid": w.patient.uuid},
     "intake:admit-patient": lambda w: {"uuid": w.decided_patient.uuid},
     "intake:discharge-patient": lambda w: {"uuid": w.patient.uuid, "admission_id": w.admission.pk},
