@@ -222,6 +222,40 @@ def page_ical() -> Request:
     return Request(url=url)
 
 
+def _longest_stay():
+    """The patient in care with the most attendance (12 weeks of it at the clinic size),
+    with a signed plan made for them when they have none."""
+    Attendee = _model("scheduling.Attendee")
+    row = (
+        Attendee.objects.filter(patient__admissions__end_date__isnull=True)
+        .exclude(attendance="")
+        .values("patient")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "patient")
+        .first()
+    )
+    if row is None:
+        raise Missing("no attendance seeded")
+    patient = _model("intake.Patient").objects.get(pk=row["patient"])
+    try:
+        from demo.treatment import ensure_signed_plan
+    except ImportError:
+        raise Missing("no treatment app yet") from None
+    admission = patient.admissions.filter(end_date__isnull=True).first()
+    plan = ensure_signed_plan(patient, admission.primary_counselor)
+    return patient, plan, admission.primary_counselor
+
+
+def page_plan() -> Request:
+    _patient, plan, counselor = _longest_stay()
+    return Request(url=plan.get_absolute_url(), user=counselor)
+
+
+def page_chart() -> Request:
+    patient, _plan, counselor = _longest_stay()
+    return Request(url=_url(("treatment:chart",), patient.uuid), user=counselor)
+
+
 def page_group_note() -> Request:
     """The note page of the largest group already held (12 at the clinic size), as its
     lead counselor: the shared part and one individual part per patient who came."""
@@ -271,6 +305,8 @@ PAGES: list[tuple[str, Callable[[], Request]]] = [
     ("program's week", page_program_week),
     ("caseload + weekly hours", page_caseload),
     ("iCal feed", page_ical),
+    ("treatment plan", page_plan),
+    ("chart timeline (longest stay)", page_chart),
     ("group note (12 patients)", page_group_note),
     ("director's dashboard", page_dashboard),
     ("patient progress", page_patient_progress),

@@ -14,6 +14,7 @@ from datetime import date, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.roles import COUNSELOR
 from intake.models import Admission
@@ -104,8 +105,12 @@ def _statuses(measurements: list[Measurement]) -> None:
         by_patient[m.patient_id].append(scales.Result(m.kind, m.taken_on, m.scores, m.item9))
     ProgressStatus.objects.bulk_create(
         (
-            ProgressStatus(patient_id=pk, flags=[asdict(f) for f in scales.off_track(results)])
-            for pk, results in by_patient.items()
+            ProgressStatus(
+                patient_id=pk,
+                flags=[asdict(f) for f in flags],
+                flagged_at=timezone.now() if flags else None,
+            )
+            for pk, flags in ((pk, scales.off_track(r)) for pk, r in by_patient.items())
         ),
         batch_size=BATCH,
         ignore_conflicts=True,

@@ -81,6 +81,22 @@ def ensure_demo_treatment() -> int:
 
 
 @transaction.atomic
+def ensure_signed_plan(patient: Patient, counselor: User) -> TreatmentPlan:
+    """A diagnosis and a signed plan for any patient in care (benchmarks use it for the
+    patient with the longest stay); the plan in force when there is one."""
+    plan = services.current_plan(patient)
+    if plan is not None:
+        return plan
+    if services.current_diagnosis(patient) is None:
+        _diagnose(patient, counselor)
+    draft = _write(patient, counselor, statuses=("in_progress", "not_started"))
+    _sign(draft, patient, counselor, declined=False)
+    signed = services.current_plan(patient)
+    assert signed is not None  # just signed
+    return signed
+
+
+@transaction.atomic
 def _ensure_patient_plan(patient: Patient, demo: DemoPatient, counselor: User) -> None:
     diagnosis = _diagnose(patient, counselor)
     _backdate_diagnosis(diagnosis, days_ago=demo.days_in_care - 1)
@@ -99,6 +115,7 @@ def _ensure_patient_plan(patient: Patient, demo: DemoPatient, counselor: User) -
 
 def _diagnose(patient: Patient, counselor: User) -> Diagnosis:
     assessment = services.latest_signed_assessment(patient)
+    assert assessment is not None  # every demo patient in treatment was assessed
     proposal = services.propose_diagnosis(assessment)
     return services.record_diagnosis(
         patient=patient,
@@ -113,6 +130,7 @@ def _diagnose(patient: Patient, counselor: User) -> Diagnosis:
 
 def _change_diagnosis(patient: Patient, counselor: User, *, days_ago: int) -> None:
     current = services.current_diagnosis(patient)
+    assert current is not None
     changed = services.record_diagnosis(
         patient=patient,
         assessment=current.assessment,
@@ -170,12 +188,17 @@ def _review_after_level_change(
     patient: Patient, counselor: User, first: TreatmentPlan, days_ago: int
 ) -> None:
     """Version 1 was written at the level before the step-down; version 2 reviews it."""
-    earlier = patient.admissions.exclude(pk=patient.open_admission().pk).first()
+    admission = patient.open_admission()
+    assert admission is not None
+    earlier = patient.admissions.exclude(pk=admission.pk).first()
     TreatmentPlan.objects.filter(pk=first.pk).update(admission=earlier)
     review = services.start_plan(
         patient=patient, by=counselor, occasion=TreatmentPlan.Occasion.LEVEL_CHANGE
     )
-    objective = review.problems.first().goals.first().objectives.first()
+    problem = review.problems.first()
+    goal = problem.goals.first() if problem else None
+    objective = goal.objectives.first() if goal else None
+    assert objective is not None  # the review copies version 1's problems
     objective.status = "met"
     objective.save(update_fields=["status"])
     services.sign_as_counselor(plan=review, by=counselor)

@@ -124,6 +124,10 @@ def director_notes_panel(request: HttpRequest) -> home.Panel | None:
 
 
 def register_all() -> None:
+    from notes import chart, records
+
+    records.register_sections()
+    chart.register()
     session_actions.register(write_note_action)
     home.register(counselor_notes_panel)
     home.register(director_notes_panel)

@@ -12,7 +12,7 @@ from accounts.home import Panel
 from accounts.roles import is_counselor, is_director
 from intake.models import Admission, Patient
 from outcomes import progress
-from outcomes.models import ScreenOrder, ScreenResult
+from outcomes.models import ProgressStatus, ScreenOrder, ScreenResult
 from scheduling import clinictime
 
 UNEXPECTED_DAYS = 14  # how far back the counselor's home lists unexpected positives
@@ -111,13 +111,37 @@ def week_screens(request: HttpRequest, monday: date, today: date) -> Panel | Non
     )
 
 
+def plan_review_reasons(patients) -> dict[int, str]:
+    """treatment's review trigger: patients whose flags were raised after their latest
+    signed plan, with the reasons, in one query."""
+    from django.db.models import OuterRef, Subquery
+
+    from treatment.models import TreatmentPlan
+
+    last_signed = (
+        TreatmentPlan.objects.filter(patient_id=OuterRef("patient_id"), signed_at__isnull=False)
+        .order_by("-signed_at")
+        .values("signed_at")[:1]
+    )
+    statuses = ProgressStatus.objects.filter(
+        patient_id__in=[p.pk for p in patients], flagged_at__isnull=False
+    ).annotate(last_signed=Subquery(last_signed))
+    return {
+        status.patient_id: "; ".join(flag.reason for flag in status.as_flags())
+        for status in statuses
+        if status.last_signed is None or status.last_signed < status.flagged_at
+    }
+
+
 def register_all() -> None:
     from accounts import home
     from intake import patient_page
     from scheduling import hooks
+    from treatment import reviews
 
     home.register(counselor_panel)
     home.register(director_panel)
     patient_page.register(patient_section)
     hooks.register_caseload_column("Progress flags", caseload_flags)
     hooks.register_week_panel(week_screens)
+    reviews.register_trigger(plan_review_reasons)

@@ -77,6 +77,8 @@ class ProgressStatus(models.Model):
         Patient, on_delete=models.PROTECT, primary_key=True, related_name="progress_status"
     )
     flags = models.JSONField(default=list)  # [{"rule", "reason", "urgent"}], empty: on track
+    # when the current set of flag rules was first raised (a new rule restarts it)
+    flagged_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -87,9 +87,17 @@ def record_measurement(
 def refresh_status(patient_id: int) -> ProgressStatus:
     """Recompute the patient's stored off-track flags from all their measures."""
     flags = [asdict(flag) for flag in progress.compute_flags(patient_id)]
-    status, _ = ProgressStatus.objects.update_or_create(
-        patient_id=patient_id, defaults={"flags": flags, "updated_at": timezone.now()}
-    )
+    now = timezone.now()
+    status = ProgressStatus.objects.select_for_update().filter(patient_id=patient_id).first()
+    if status is None:
+        status = ProgressStatus(patient_id=patient_id)
+    rules, before = {f["rule"] for f in flags}, {f["rule"] for f in status.flags}
+    if not rules:
+        status.flagged_at = None
+    elif rules - before or status.flagged_at is None:
+        status.flagged_at = now  # a new reason: the plan should be reviewed again
+    status.flags, status.updated_at = flags, now
+    status.save()
     return status
 
 

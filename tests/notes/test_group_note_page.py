@@ -169,3 +169,13 @@ def test_query_count_does_not_grow_with_the_group(
 
 
 QUERIES = 15
+
+
+def test_signed_notes_are_on_each_patients_chart(counselor_client, session, patients):
+    _shared(counselor_client, session)
+    counselor_client.post(*_part(session, patients[0], DAP, action="sign"))
+    chart = reverse("treatment:chart", args=[patients[0].uuid])
+    page = counselor_client.get(chart + "?kind=note").content.decode()
+    assert "Session note: IOP Morning: Group therapy" in page and "Signed" in page
+    other = counselor_client.get(reverse("treatment:chart", args=[patients[2].uuid]) + "?kind=note")
+    assert "Session note:" not in other.content.decode()  # absent: no note

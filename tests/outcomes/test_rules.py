@@ -152,3 +152,28 @@ def test_the_stored_status_follows_every_measure_even_a_late_one(patient, counse
         by=counselor,
     )
     assert [f.rule for f in progress.flags_for([patient.pk])[patient.pk]] == ["use"]
+
+
+def test_an_off_track_flag_asks_treatment_for_a_plan_review(patient, counselor):
+    from outcomes.models import ProgressStatus
+    from treatment import reviews
+
+    services.record_measurement(
+        patient=patient,
+        kind=scales.BAM_7,
+        taken_on=clinictime.today(),
+        answers=bam_answers(i4=1),
+        by=counselor,
+    )
+    reason = reviews.off_track([patient])[patient.pk]
+    assert "BAM Protective 0 (low at 12 or less)" in reason
+    first = ProgressStatus.objects.get(patient=patient).flagged_at
+    # the same reasons a week later keep their date; on track clears it
+    services.record_measurement(
+        patient=patient,
+        kind=scales.BAM_7,
+        taken_on=clinictime.today() - timedelta(7),
+        answers=bam_answers(**GOOD),
+        by=counselor,
+    )
+    assert ProgressStatus.objects.get(patient=patient).flagged_at == first

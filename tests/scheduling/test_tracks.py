@@ -3,6 +3,7 @@
 from datetime import date, time, timedelta
 
 import pytest
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 
 from accounts.models import AuditEvent
@@ -70,7 +71,7 @@ def test_ending_an_enrollment_asks_for_a_reason_then_a_confirmation(intake_clien
     response = intake_client.post(url, {"last_day": today.isoformat(), "reason": reason})
     html = response.content.decode()
     assert response.status_code == 200 and "Please confirm" in html
-    assert f"{today:%A}, {today:%B} {today.day}, {today.year}" in html
+    assert f"Last day in the group: <strong>{date_filter(today)}</strong>" in html
     enrollment.refresh_from_db()
     assert enrollment.left is None  # nothing changes before the confirmation
     response = intake_client.post(

@@ -214,6 +214,7 @@ class World:
             by=self.counselor,
         )
 
+    @cached_property
     def signed_plan(self):
         """The caseload patient's plan in force (version 1), with a confirmed diagnosis."""
         from tests.treatment.conftest import signed_plan

@@ -57,6 +57,14 @@ def world(intake_user, counselor, director):
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
+def _draft_plan(world):
+    """A draft treatment plan of the counselor's, the one the treatment fuzz file uses."""
+    from tests.treatment.test_fuzz_treatment import _draft
+
+    return _draft(world)
+
+
 # --- every action refuses GET and requires CSRF ----------------------------------------
 
 # POST-only actions without fields (the fuzzer has nothing to send them)
@@ -95,6 +103,12 @@ FIELDLESS = [
         name="scheduling:reset-calendar-feed",
         client="counselor_client",
         url=lambda w, c: reverse("scheduling:reset-calendar-feed"),
+        baseline=lambda w: {},
+    ),
+    Endpoint(
+        name="treatment:sign-plan",
+        client="counselor_client",
+        url=lambda w, c: reverse("treatment:sign-plan", args=[_draft_plan(w).uuid]),
         baseline=lambda w: {},
     ),
     Endpoint(
