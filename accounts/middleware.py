@@ -147,13 +147,31 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not is_public_response(request) and not forbids_storing(response):
-            response.headers["Cache-Control"] = NO_STORE
-            response.headers.pop("Expires", None)
+        if not is_public_response(request):
+            if not forbids_storing(response):
+                response.headers["Cache-Control"] = NO_STORE
+                response.headers.pop("Expires", None)
+        elif "public" in cache_directives(response):
+            drop_vary_cookie(response)
         return response
+
+
+def cache_directives(response: HttpResponse) -> set[str]:
+    return {d.strip().lower() for d in response.get("Cache-Control", "").split(",")}
+
+
+def drop_vary_cookie(response: HttpResponse) -> None:
+    """A public page the view marked `public` is the same whoever asks (its session was
+    read only to learn the visitor is anonymous), so a shared cache need not key it on
+    the Cookie header: a signed-in user's own copy is no-store anyway."""
+    kept = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+    kept = [v for v in kept if v.lower() != "cookie"]
+    if kept:
+        response.headers["Vary"] = ", ".join(kept)
+    else:
+        response.headers.pop("Vary", None)
 
 
 def forbids_storing(response: HttpResponse) -> bool:
     """The response already says no-store and private (Django's never_cache does)."""
-    directives = {d.strip().lower() for d in response.get("Cache-Control", "").split(",")}
-    return {"no-store", "private"} <= directives
+    return {"no-store", "private"} <= cache_directives(response)

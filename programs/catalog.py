@@ -9,6 +9,7 @@ at once and rebuilds. Edits that bypass save() (QuerySet.update) must bump
 updated_at themselves; m2m changes do so through programs.signals.
 """
 
+import datetime
 import hashlib
 from dataclasses import dataclass, field
 
@@ -64,8 +65,16 @@ class Catalog:
         return [(s, [s.pk in ids for ids in offered]) for s in self.services()]
 
 
-def catalog_version() -> str:
-    """A short string that changes whenever any program, service or link changes."""
+@dataclass(frozen=True)
+class CatalogState:
+    """What one version query learns: the version string and when the catalog last changed."""
+
+    version: str
+    last_modified: datetime.datetime | None
+
+
+def catalog_state() -> CatalogState:
+    """The catalog's version and last change, in one query."""
     quote = connection.ops.quote_name
     program = quote(Program._meta.db_table)
     service = quote(Service._meta.db_table)
@@ -77,12 +86,22 @@ def catalog_version() -> str:
             f" (SELECT count(*) FROM {links})"
         )
         row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+    stamps = [stamp for stamp in (row[0], row[2]) if stamp is not None]
+    return CatalogState(
+        version=hashlib.sha256(repr(row).encode()).hexdigest()[:16],
+        last_modified=max(stamps) if stamps else None,
+    )
 
 
-def get_catalog() -> Catalog:
-    """The published catalog: one query when cached, three when not."""
-    version = catalog_version()
+def catalog_version() -> str:
+    """A short string that changes whenever any program, service or link changes."""
+    return catalog_state().version
+
+
+def get_catalog(state: CatalogState | None = None) -> Catalog:
+    """The published catalog: one query when cached, three when not (none for the
+    version when the caller has already read `state`)."""
+    version = (state or catalog_state()).version
     key = f"programs:catalog:{version}"
     catalog = cache.get(key)
     if catalog is None:

@@ -1,9 +1,11 @@
-"""Public catalog pages. Each reads the cached catalog: one query when warm, three cold."""
+"""Public catalog pages. Each reads the cached catalog: one query when warm, three cold.
+They are the same for every visitor, so they are HTTP-cacheable (programs/http.py)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from programs.catalog import Catalog, get_catalog
+from programs.catalog import Catalog
+from programs.http import public_catalog_page, request_catalog
 from programs.models import Program
 
 
@@ -14,8 +16,9 @@ def _get_published_program(catalog: Catalog, slug: str) -> Program:
     return program
 
 
+@public_catalog_page
 def home(request: HttpRequest) -> HttpResponse:
-    catalog = get_catalog()
+    catalog = request_catalog(request)
     featured = catalog.by_code(Program.Code.IOP)
     others = [p for p in catalog if p != featured]
     return render(
@@ -25,12 +28,14 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_catalog_page
 def program_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "programs/program_list.html", {"catalog": get_catalog()})
+    return render(request, "programs/program_list.html", {"catalog": request_catalog(request)})
 
 
+@public_catalog_page
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    catalog = get_catalog()
+    catalog = request_catalog(request)
     program = _get_published_program(catalog, slug)
     lower, higher = catalog.neighbours(program)
     return render(
@@ -40,8 +45,9 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_catalog_page
 def compare(request: HttpRequest) -> HttpResponse:
-    catalog = get_catalog()
+    catalog = request_catalog(request)
     return render(
         request,
         "programs/compare.html",
@@ -49,14 +55,18 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_catalog_page
 def what_to_expect(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "programs/what_to_expect.html", {"iop": get_catalog().by_code(Program.Code.IOP)}
+        request,
+        "programs/what_to_expect.html",
+        {"iop": request_catalog(request).by_code(Program.Code.IOP)},
     )
 
 
+@public_catalog_page
 def faq(request: HttpRequest) -> HttpResponse:
-    catalog = get_catalog()
+    catalog = request_catalog(request)
     return render(
         request, "programs/faq.html", {"catalog": catalog, "iop": catalog.by_code(Program.Code.IOP)}
     )
