@@ -29,7 +29,7 @@ def request_catalog_state(request: HttpRequest) -> CatalogState:
     state = getattr(request, "_catalog_state", None)
     if state is None:
         state = catalog_state()
-        request._catalog_state = state
+        setattr(request, "_catalog_state", state)  # noqa: B010 (a per-request memo)
     return state
 
 
