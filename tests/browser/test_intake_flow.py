@@ -168,7 +168,10 @@ def test_an_inquiry_becomes_an_iop_admission(page, live_server, shoot, intake_us
 
     # decide: IOP, as recommended
     page.get_by_role("link", name="Decide the level of care").click()
-    expect(page.get_by_label("Intensive Outpatient (IOP) (recommended)")).to_be_checked()
+    # a deliberate act: nothing is preselected, the recommendation is marked
+    recommended = page.get_by_label("Intensive Outpatient (IOP) (recommended)")
+    expect(recommended).not_to_be_checked()
+    recommended.check()
     check(page, shoot, "decision")
     page.get_by_role("button", name="Record the decision").click()
 
@@ -255,7 +258,9 @@ def test_every_other_intake_page_passes_axe(page, live_server, shoot, intake_use
     ).ok
     page.get_by_label("Discharge date").fill("2001-01-01")
     page.get_by_role("button", name="Discharge").click()
-    expect(page.get_by_text("the discharge can't be before that").first).to_be_visible()
+    expect(
+        page.locator(".invalid-feedback").get_by_text("The discharge date can't be before")
+    ).to_be_visible()
     check(page, shoot, "discharge-error")
     visit(f"/intake/patients/{imani.uuid}/admissions/{admission.pk}/change-level/", "change-level")
 

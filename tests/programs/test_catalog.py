@@ -129,7 +129,8 @@ def test_an_edit_from_another_process_shows_at_once():
     assert get_catalog().by_code("IOP").tagline != "Changed elsewhere"
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE programs_program SET tagline = %s, updated_at = now() WHERE code = 'IOP'",
+            "UPDATE programs_program SET tagline = %s, updated_at = clock_timestamp()"
+            " WHERE code = 'IOP'",
             ["Changed elsewhere"],
         )
     assert get_catalog().by_code("IOP").tagline == "Changed elsewhere"
