@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from accounts import home
 from accounts.roles import is_counselor, is_director
+from intake import patient_page
+from intake.models import Patient
 from notes import due
-from notes.access import cosign_queue_for, may_cosign
+from notes.access import cosign_queue_for, may_cosign, reads_notes
 from notes.models import ProgressNote
 from notes.services import ATTENDED
 from scheduling import clinictime, session_actions
@@ -123,11 +125,19 @@ def director_notes_panel(request: HttpRequest) -> home.Panel | None:
     )
 
 
+def patient_notes_section(request: HttpRequest, patient: Patient) -> home.Panel | None:
+    """Links to the patient's session notes and SUD counseling notes, for note readers."""
+    if not reads_notes(request.user):
+        return None
+    return home.Panel(title="Session notes", template="notes/_patient_section.html")
+
+
 def register_all() -> None:
     from notes import chart, records
 
     records.register_sections()
     chart.register()
     session_actions.register(write_note_action)
+    patient_page.register(patient_notes_section)
     home.register(counselor_notes_panel)
     home.register(director_notes_panel)
