@@ -4,7 +4,7 @@ each state, and the POST data the assessment page sends."""
 from __future__ import annotations
 
 import html
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -111,8 +111,15 @@ def assessment_post(assessment: Assessment, **overrides) -> dict:
 def first_contact_days_ago(patient, days: int) -> None:
     """The record dates from `days` ago: assessments and admissions can't be dated before
     the patient's first contact with the clinic."""
-    Patient.objects.filter(pk=patient.pk).update(created_at=timezone.now() - timedelta(days=days))
-    patient.created_at = timezone.now() - timedelta(days=days)
+    at = local_noon(days_ago(days))
+    Patient.objects.filter(pk=patient.pk).update(created_at=at)
+    patient.created_at = at
+
+
+def local_noon(day: date) -> datetime:
+    """Noon of `day` in the clinic's time zone. `now() - timedelta(days=n)` is not n
+    calendar days ago across a daylight-saving change in the last hour of the day."""
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def today() -> date:

@@ -8,13 +8,12 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import AuditEvent
 from intake import services
 from intake.models import Admission, DecisionAmendment, Patient, PlacementDecision, Refused
 from tests.factories import program
-from tests.intake.conftest import days_ago, text, today
+from tests.intake.conftest import days_ago, local_noon, text, today
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ REASON = "Patient asked for the day program; no evening childcare."
 
 
 def backdate(patient, days: int) -> None:
-    Patient.objects.filter(pk=patient.pk).update(created_at=timezone.now() - timedelta(days=days))
+    Patient.objects.filter(pk=patient.pk).update(created_at=local_noon(days_ago(days)))
     patient.refresh_from_db()
 
 
