@@ -36,3 +36,13 @@ def due_date(session_day: date, closed: Iterable[date] | None = None) -> date:
 
 def is_late(due: date, written_on: date) -> bool:
     return written_on > due
+
+
+def last_overdue_session_day(today: date, closed: Iterable[date] | None = None) -> date:
+    """The latest session day whose note is overdue today: notes of sessions held on it or
+    before, still unsigned, are past their due day (due_date only grows with the day)."""
+    closed = holidays() if closed is None else frozenset(closed)
+    day = today - timedelta(days=1)
+    while due_date(day, closed) >= today:
+        day -= timedelta(days=1)
+    return day

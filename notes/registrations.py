@@ -4,21 +4,16 @@ on a session's page (scheduling.session_actions) and the staff home panels
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts import home
 from accounts.roles import is_counselor, is_director
 from intake import patient_page
 from intake.models import Patient
-from notes import due
 from notes.access import cosign_queue_for, may_cosign, reads_notes
 from notes.models import ProgressNote
+from notes.pending import notes_due_for
 from notes.services import ATTENDED
 from scheduling import clinictime, session_actions
 from scheduling.access import can_take_attendance
@@ -42,52 +37,6 @@ def write_note_action(
     return session_actions.SessionAction(
         "Write the note", reverse("notes:session-note", args=[session.pk]), hint
     )
-
-
-@dataclass(frozen=True)
-class DueSession:
-    """A session of the counselor's with notes still to sign."""
-
-    session_id: int
-    start: object
-    title: str
-    pending: int
-    due_on: date
-    late: bool
-
-
-def notes_due_for(user, today: date) -> list[DueSession]:
-    """The counselor's sessions with individual parts not yet signed, oldest first. One query."""
-    rows = (
-        Attendee.objects.filter(
-            session__counselor_links__counselor=user,
-            session__status=Session.Status.SCHEDULED,
-            session__start__lte=timezone.now(),
-            attendance__in=ATTENDED,
-        )
-        .filter(Q(progress_note__isnull=True) | Q(progress_note__signed_at__isnull=True))
-        .values(
-            "session_id", "session__start", "session__track__name", "session__session_type__name"
-        )
-        .annotate(pending=Count("pk"))
-        .order_by("session__start", "session_id")
-    )
-    found = []
-    for row in rows:
-        due_on = due.due_date(clinictime.local(row["session__start"]).date())
-        track = row["session__track__name"]
-        kind = row["session__session_type__name"]
-        found.append(
-            DueSession(
-                session_id=row["session_id"],
-                start=row["session__start"],
-                title=f"{track}: {kind}" if track else kind,
-                pending=row["pending"],
-                due_on=due_on,
-                late=today > due_on,
-            )
-        )
-    return found
 
 
 def counselor_notes_panel(request: HttpRequest) -> home.Panel | None:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.utils.safestring import SafeString
 
+from accounts import clinic_dates
 from intake.models import LevelChange
 from outcomes import scales, svg
 from outcomes.models import Measurement
@@ -83,10 +84,12 @@ def _chart(key: str, kinds: tuple[str, ...], scale: scales.Scale, found: list[Me
         else ""
     )
     last = found[-1]
+    latest = last.scores[scale.key]
     desc = (
-        f"{len(found)} measurement{'s' if len(found) != 1 else ''} from {start:%b %d, %Y} to "
-        f"{end:%b %d, %Y}; latest {last.scores[scale.key]} of {scale.maximum} on "
-        f"{last.taken_on:%b %d, %Y} ({scales.band_of(scale, last.scores[scale.key]).label}). "
+        f"{len(found)} measurement{'s' if len(found) != 1 else ''} from "
+        f"{clinic_dates.day(start)} to {clinic_dates.day(end)}; latest {latest} of "
+        f"{scale.maximum} on {clinic_dates.day(last.taken_on)} "
+        f"({scales.band_of(scale, latest).label}). "
         f"Shaded: {', '.join(s.label for s in shades) or 'none'}. "
         + ("Level-of-care changes are marked. " if _markers(history, start, end) else "")
         + note

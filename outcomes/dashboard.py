@@ -16,13 +16,16 @@ from datetime import date, timedelta
 from django.db.models import Count, F, Min, Q, Sum
 from django.utils.safestring import SafeString
 
+from accounts import clinic_dates
 from intake.models import Admission, Assessment, Inquiry
+from notes import pending
 from outcomes import progress, svg
 from outcomes.models import ScreenResult
 from outcomes.suppression import HIDDEN_TEXT, Cell, count_cell, hide, protect, rate_cell
 from programs.models import Program
 from scheduling import clinictime, hours
 from scheduling.models import Attendance, Attendee
+from treatment import reviews
 
 LEVELS = ("OP", "IOP", "PHP", "INP")
 WEEKS = 12
@@ -49,14 +52,25 @@ class Figure:
     slug: str
     title: str
     columns: list[str]
-    rows: list[list[Cell | str]] = field(default_factory=list)
+    rows: list[list[Cell | str | date]] = field(default_factory=list)
     chart: SafeString | None = None
     note: str = ""
 
     def csv_rows(self) -> list[list[str]]:
-        return [self.columns] + [
-            [c.text if isinstance(c, Cell) else c for c in row] for row in self.rows
-        ]
+        return [self.columns] + [[_csv_text(c) for c in row] for row in self.rows]
+
+
+def _csv_text(cell: Cell | str | date) -> str:
+    if isinstance(cell, Cell):
+        return cell.text
+    return cell.isoformat() if isinstance(cell, date) else cell  # exports keep ISO dates
+
+
+def _label(cell: Cell | str | date) -> str:
+    """A row's label as the page shows it (dates in the clinic's style)."""
+    if isinstance(cell, date):
+        return clinic_dates.day(cell)
+    return cell.text if isinstance(cell, Cell) else cell
 
 
 def _bars(figure: Figure, label_col: int = 0, value_col: int = 1, unit: str = "") -> SafeString:
@@ -65,7 +79,7 @@ def _bars(figure: Figure, label_col: int = 0, value_col: int = 1, unit: str = ""
         cell = row[value_col]
         assert isinstance(cell, Cell)
         value = 0 if cell.value is None and cell.text == "—" else cell.value  # nothing to hide
-        bars.append(svg.Bar(str(row[label_col]), value, cell.text))
+        bars.append(svg.Bar(_label(row[label_col]), value, cell.text))
     desc = "; ".join(f"{b.label}: {b.text}" for b in bars) or "No data"
     return svg.bar_chart(title=figure.title, desc=desc, bars=bars, unit=unit)
 
@@ -75,7 +89,7 @@ def census_today(f: Filters) -> Figure:
     counts = Counter(f.admissions().current(today).values_list("program__code", flat=True))
     cells, total = protect([counts.get(code, 0) for code in f.levels])
     figure = Figure(
-        "census-today", f"Patients in care today, {today:%b %d, %Y}", ["Level", "Patients"]
+        "census-today", f"Patients in care today, {clinic_dates.day(today)}", ["Level", "Patients"]
     )
     figure.rows = [[code, cell] for code, cell in zip(f.levels, cells, strict=True)]
     figure.rows.append(["All levels", total])
@@ -104,7 +118,7 @@ def census_weekly(f: Filters) -> Figure:
             if start <= sunday and (end is None or end >= monday):
                 people[code].add(patient_id)
         cells = [count_cell(len(people[code])) for code in f.levels]
-        figure.rows.append([f"{monday:%b %d, %Y}", *cells])
+        figure.rows.append([monday, *cells])
         for code, cell in zip(f.levels, cells, strict=True):
             if cell.value is not None:
                 series[code].append((monday, cell.value))
@@ -112,7 +126,7 @@ def census_weekly(f: Filters) -> Figure:
     y_max = max([v for s in lines for _, v in s.points] or [5])
     figure.chart = svg.line_chart(
         title=figure.title,
-        desc=f"Patients in care each week from {first:%b %d, %Y}, one line per level "
+        desc=f"Patients in care each week from {clinic_dates.day(first)}, one line per level "
         f"({', '.join(f.levels)}); weeks with fewer than 5 patients at a level are left out.",
         start=first,
         end=last_monday,
@@ -166,7 +180,9 @@ def funnel(f: Filters) -> Figure:
         ],
     ]
     figure.chart = _bars(figure)
-    figure.note = f"Call requests received {f.start:%b %d, %Y} to {f.end:%b %d, %Y}."
+    figure.note = (
+        f"Call requests received {clinic_dates.day(f.start)} to {clinic_dates.day(f.end)}."
+    )
     return figure
 
 
@@ -370,9 +386,56 @@ def unexpected_screens(f: Filters) -> Figure:
         "Patients with an unexpected positive screen, by week",
         ["Week of", "Patients"],
     )
-    figure.rows = [[f"{m:%b %d, %Y}", count_cell(len(per_week[m]))] for m in mondays]
+    figure.rows = [[m, count_cell(len(per_week[m]))] for m in mondays]
     figure.chart = _bars(figure)
     return figure
+
+
+def plans_and_notes_overdue(f: Filters) -> Figure:
+    """Today's overdue work, by the rules the counselors' pages use (treatment.reviews for
+    plans, notes.due for notes): a fixed number of queries whatever the clinic's size."""
+    today = clinictime.today()
+    open_admissions = f.admissions().filter(end_date__isnull=True).select_related("patient")
+    flags = reviews.plan_flags(list(open_admissions), today=today)
+    overdue_plans = sum(flag.is_overdue for flag in flags)
+    notes = pending.overdue_attendees(today)
+    cosign = pending.awaiting_cosign()
+    if f.program:
+        notes = notes.filter(_session_program(f.program, "session"))
+        cosign = cosign.filter(_session_program(f.program, "attendee__session"))
+    late, waiting = pending.tally(notes), pending.tally(cosign)
+    figure = Figure(
+        "overdue",
+        "Treatment plans and session notes overdue today",
+        ["Overdue", "Patients", "Plans or notes"],
+    )
+    for label, patients, items in [
+        ("Treatment plans or reviews overdue", overdue_plans, overdue_plans),
+        ("Treatment plans or reviews due within 7 days", len(flags) - overdue_plans, None),
+        ("Session notes unsigned after their due day", late.patients, late.notes),
+        ("Session notes waiting for co-signature", waiting.patients, waiting.notes),
+    ]:
+        shown = count_cell(patients)
+        count = items if items is not None else patients
+        figure.rows.append([label, shown, count_cell(count) if not shown.hidden else hide()])
+    figure.chart = _bars(figure)
+    figure.note = (
+        "A plan is overdue after its due day (initial plan 7 days after admission, a review "
+        "30 days after the last one, 7 days after a change of level, at once when progress "
+        "is off track); a note after the end of the next business day after its session."
+    )
+    return figure
+
+
+def _session_program(code: str, session: str) -> Q:
+    """A group session of the program's tracks, or an individual session of a patient in it."""
+    return Q(**{f"{session}__track__program__code": code}) | Q(
+        **{
+            f"{session}__track__isnull": True,
+            "patient__admissions__program__code": code,
+            "patient__admissions__end_date__isnull": True,
+        }
+    )
 
 
 FIGURES: dict[str, Callable[[Filters], Figure]] = {
@@ -385,6 +448,7 @@ FIGURES: dict[str, Callable[[Filters], Figure]] = {
     "length-of-stay": length_of_stay,
     "off-track": off_track_share,
     "unexpected-screens": unexpected_screens,
+    "overdue": plans_and_notes_overdue,
 }
 
 

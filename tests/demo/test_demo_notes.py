@@ -7,7 +7,7 @@ from demo.notes import ensure_demo_notes
 from demo.schedule import ensure_demo_schedule
 from notes.access import is_licensed
 from notes.models import ProgressNote, SessionNote
-from notes.registrations import notes_due_for
+from notes.pending import notes_due_for
 from notes.services import near_duplicates
 from scheduling import clinictime
 
