@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from accounts.home import Panel
 from accounts.roles import is_counselor, is_director
+from intake.access import caseload_open_since
 from intake.models import Admission, Patient
 from outcomes import progress
 from outcomes.models import ProgressStatus, ScreenOrder, ScreenResult
@@ -21,6 +22,18 @@ UNEXPECTED_DAYS = 14  # how far back the counselor's home lists unexpected posit
 def caseload_admissions(user) -> list[Admission]:
     return list(
         Admission.objects.filter(primary_counselor_id=user.pk, end_date__isnull=True)
+        .select_related("patient", "program")
+        .order_by("patient__legal_last_name", "patient__legal_first_name", "pk")
+    )
+
+
+def closing_discharges(user) -> list[Admission]:
+    """The counselor's patients discharged in the closing window (intake.access) and not
+    readmitted: their discharge measures are still to take."""
+    return list(
+        Admission.objects.filter(primary_counselor_id=user.pk, end_date__gte=caseload_open_since())
+        .exclude(discharge_reason__in=progress.LEVEL_CHANGES)
+        .exclude(patient__admissions__end_date__isnull=True)
         .select_related("patient", "program")
         .order_by("patient__legal_last_name", "patient__legal_first_name", "pk")
     )
@@ -42,7 +55,9 @@ def counselor_panel(request: HttpRequest) -> Panel | None:
     admissions = caseload_admissions(user)
     patients = {a.patient_id: a.patient for a in admissions}
     ids = list(patients)
-    due = progress.due_for(admissions, monday=clinictime.monday_of(today))
+    discharged = closing_discharges(user)
+    due = progress.due_for(admissions + discharged, monday=clinictime.monday_of(today))
+    patients |= {a.patient_id: a.patient for a in discharged}
     flags = progress.flags_for(ids)
     unexpected = (
         ScreenResult.objects.filter(

@@ -18,6 +18,14 @@ from outcomes.models import Measurement, ProgressStatus
 REPEAT_DAYS = 28  # PHQ-9 and GAD-7 every 4 weeks
 MONTHLY_DAYS = 30  # the 30-day BAM in OP
 WEEKLY_LEVELS = ("IOP", "PHP")  # the weekly 7-day BAM
+# at discharge, a PHQ-9 or GAD-7 of the last week of care counts as the discharge one
+DISCHARGE_WINDOW_DAYS = 7
+# an admission that ends in a step down or up is a change of level: care goes on
+LEVEL_CHANGES = (Admission.DischargeReason.STEPPED_DOWN, Admission.DischargeReason.STEPPED_UP)
+
+
+def is_discharge(admission: Admission) -> bool:
+    return admission.end_date is not None and admission.discharge_reason not in LEVEL_CHANGES
 
 
 def flags_for(patient_ids) -> dict[int, list[scales.Flag]]:
@@ -49,7 +57,7 @@ class Due:
 
 def due_for(admissions: list[Admission], *, monday: date) -> dict[int, list[Due]]:
     """Patient id -> the measures due in the week of `monday` (open admissions given
-    with their program). One query."""
+    with their program, and discharges: the PHQ-9 and GAD-7 at discharge). One query."""
     if not admissions:
         return {}
     sunday = monday + timedelta(days=6)
@@ -70,7 +78,21 @@ def due_for(admissions: list[Admission], *, monday: date) -> dict[int, list[Due]
     return due
 
 
+def _due_at_discharge(admission: Admission, last: dict) -> list[Due]:
+    assert admission.end_date is not None
+    if not is_discharge(admission):
+        return []
+    since = admission.end_date - timedelta(DISCHARGE_WINDOW_DAYS)
+    return [
+        Due(kind, "at discharge")
+        for kind in (scales.PHQ9, scales.GAD7)
+        if (taken := last.get((admission.patient_id, kind))) is None or taken < since
+    ]
+
+
 def _due_one(admission: Admission, last: dict, monday: date, sunday: date) -> list[Due]:
+    if admission.end_date is not None:
+        return _due_at_discharge(admission, last)
     pk, start = admission.patient_id, admission.start_date
     found: list[Due] = []
     bam30 = last.get((pk, scales.BAM_30))

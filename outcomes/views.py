@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from accounts import audit
 from accounts.decorators import role_required
 from accounts.roles import COUNSELOR, DIRECTOR
-from intake.access import get_patient_for_user, patients_visible_to
-from intake.models import Patient
+from intake.access import caseload_open_since, get_patient_for_user, patients_visible_to
+from intake.models import Admission, LevelChange, Patient
 from outcomes import charts, forms, progress, scales, services
 from outcomes.models import Measurement, ScreenOrder, SobrietyDate
 from scheduling import clinictime
@@ -53,17 +53,24 @@ def last_unexpected(orders: list[ScreenOrder]) -> ScreenOrder | None:
     return None
 
 
+def _admission_for_due(history: list[LevelChange]) -> list[Admission]:
+    """The open admission, or a discharge within the closing window (its measures at
+    discharge), from the level history already loaded."""
+    admissions = sorted((e.admission for e in history), key=lambda a: a.start_date, reverse=True)
+    latest = admissions[0] if admissions else None
+    if latest is None or (latest.end_date and latest.end_date < caseload_open_since()):
+        return []
+    return [latest]
+
+
 @role_required(*CLINICAL)
 def patient_progress(request: HttpRequest, uuid: UUID) -> HttpResponse:
     patient = _get_patient_for_user(request, uuid)
     measurements = list(patient.measurements.select_related("entered_by"))
     history = patient.level_history()
     orders = list(patient.screen_orders.prefetch_related("results"))
-    open_admission = next((e.admission for e in history if e.admission.end_date is None), None)
-    due = (
-        progress.due_for([open_admission], monday=clinictime.monday_of(clinictime.today()))
-        if open_admission
-        else {}
+    due = progress.due_for(
+        _admission_for_due(history), monday=clinictime.monday_of(clinictime.today())
     )
     audit.record(request, Action.VIEW, obj=patient, patient=patient, detail="progress and screens")
     return render(
