@@ -17,6 +17,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import statistics
 import sys
 import time
@@ -354,6 +355,22 @@ def _body_size(response) -> int:
     return len(response.content)
 
 
+PROFILE_DIR: Path | None = None  # --profile: a cProfile of 10 more requests per page
+
+
+def _profile(name: str, one: Callable[[], Any]) -> None:
+    import cProfile
+
+    assert PROFILE_DIR is not None
+    PROFILE_DIR.mkdir(parents=True, exist_ok=True)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(10):
+        one()
+    profiler.disable()
+    profiler.dump_stats(PROFILE_DIR / (re.sub(r"[^a-z0-9]+", "-", name.lower()) + ".prof"))
+
+
 def measure(name: str, build: Callable[[], Request], requests: int, warmup: int) -> dict:
     try:
         req = build()
@@ -389,6 +406,8 @@ def measure(name: str, build: Callable[[], Request], requests: int, warmup: int)
         with CaptureQueriesContext(connection) as ctx:
             response = one()
         counts.append(len(ctx.captured_queries))
+    if PROFILE_DIR:
+        _profile(name, one)
     samples.sort()
     p95_index = max(0, math.ceil(0.95 * len(samples)) - 1)  # nearest rank
     return {
@@ -439,7 +458,12 @@ def cmd_measure(args: argparse.Namespace) -> dict:
         cursor.execute("CHECKPOINT")  # nor a checkpoint of the seeding's writes
     data = data_counts()  # before the pages add audit events and inquiries
     floor = measure(*FLOOR, requests=args.requests, warmup=args.warmup)
-    pages = [measure(name, build, args.requests, args.warmup) for name, build in PAGES]
+    wanted = [w.strip() for w in args.pages.split(",") if w.strip()] if args.pages else []
+    pages = [
+        measure(name, build, args.requests, args.warmup)
+        for name, build in PAGES
+        if not wanted or any(w in name for w in wanted)
+    ]
     return {"floor": floor, "pages": pages, "data": data}
 
 
@@ -470,8 +494,12 @@ def main() -> None:
     m = sub.add_parser("measure")
     m.add_argument("--requests", type=int, default=30)
     m.add_argument("--warmup", type=int, default=5)
+    m.add_argument("--pages", default="", help="only the pages whose name contains one of these")
+    m.add_argument("--profile", type=Path, default=None, help="write a cProfile per page here")
     sub.add_parser("load-targets")
     args = parser.parse_args()
+    global PROFILE_DIR
+    PROFILE_DIR = getattr(args, "profile", None)
     result = cmd_measure(args) if args.cmd == "measure" else cmd_load_targets(args)
     print(json.dumps(result))
 

@@ -52,6 +52,8 @@ QUICK_OUTPUT = ROOT / "artifacts" / "bench" / "quick.md"
 # The performance targets (2-core machine).
 PROGRAM_WEEK_CLINIC_MS = 100
 GROUP_NOTE_CLINIC_MS = 50
+PLAN_CLINIC_MS = 50
+CHART_CLINIC_MS = 50
 COUNSELOR_WEEK_LARGE_MS = 30
 PATIENT_SEARCH_LARGE_MS = 30
 DASHBOARD_LARGE_MS = 300
@@ -153,6 +155,15 @@ def seed(size: str, env: dict[str, str]) -> float:
     else:
         raise SystemExit(f"bench: seed_demo has no --size option yet, so no {size} data")
     return time.perf_counter() - started
+
+
+def _measure_args(args: argparse.Namespace) -> list[str]:
+    found = ["measure", "--requests", str(args.requests), "--warmup", str(args.warmup)]
+    if args.pages:
+        found += ["--pages", args.pages]
+    if args.profile:
+        found += ["--profile", str(args.profile)]
+    return found
 
 
 def pages_json(args: list[str], env: dict[str, str], timeout: float = 1800) -> dict:
@@ -434,7 +445,7 @@ def _page(measured: dict, size: str, name: str) -> dict | None:
 def _timing_target(measured: dict, size: str, name: str, limit: float) -> tuple[str, str]:
     row = _page(measured, size, name)
     if row is None:
-        return f"{size} size not run", "n/a"
+        return f"not run at {size} size", "n/a"
     if row["status"] != "ok":
         return f"{row['status']}: {row['reason']}", "n/a"
     verdict = "PASS" if row["median_ms"] < limit else "MISS"
@@ -479,6 +490,16 @@ def targets(sizes: list[str], measured: dict, load: dict | None) -> list[tuple[s
             *_timing_target(measured, "clinic", "group note (12 patients)", GROUP_NOTE_CLINIC_MS),
         )
     )
+    for name, limit in (
+        ("treatment plan", PLAN_CLINIC_MS),
+        ("chart timeline (longest stay)", CHART_CLINIC_MS),
+    ):
+        rows.append(
+            (
+                f"{name} at clinic size < {limit} ms median",
+                *_timing_target(measured, "clinic", name, limit),
+            )
+        )
     rows.append(
         (
             f"counselor's week at large size < {COUNSELOR_WEEK_LARGE_MS} ms median",
@@ -673,6 +694,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--keep-db", action="store_true", help="leave the database when done")
     parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="comma-separated: time only the pages whose name contains one (e.g. 'group note')",
+    )
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="write a cProfile (.prof) of each page here"
+    )
     args = parser.parse_args(argv)
     sizes = (args.sizes or ("small" if args.quick else ",".join(SIZES))).split(",")
     unknown = [s for s in sizes if s not in SIZES]
@@ -717,9 +746,7 @@ def main(argv: list[str]) -> int:
             print(f"bench: seeding {size}...", flush=True)
             seeded[size] = seed(size, env)
             print(f"bench: seeded {size} in {seeded[size]:.1f} s; timing pages...", flush=True)
-            measured[size] = pages_json(
-                ["measure", "--requests", str(args.requests), "--warmup", str(args.warmup)], env
-            )
+            measured[size] = pages_json(_measure_args(args), env)
         load = None
         if not args.no_load:
             print(f"bench: load run, {args.duration} s per target...", flush=True)

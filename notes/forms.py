@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import formats
 
 from notes.models import FORMAT_FIELDS, SessionNote
 
@@ -16,7 +17,7 @@ PART_HELP = {
 
 
 def objective_label(objective) -> str:
-    return f"{objective.text} (by {objective.target_date:%b} {objective.target_date.day})"
+    return f"{objective.text} (by {formats.date_format(objective.target_date, 'M j')})"
 
 
 class SharedPartForm(forms.ModelForm):
