@@ -12,13 +12,13 @@ from accounts.home import Panel
 from accounts.home import register as register_panel
 from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, has_role, is_director
 from intake import patient_page, records
-from intake.models import Admission, Patient
+from intake.models import Admission, Patient, RecordKind
 from scheduling import hooks as scheduling_hooks
 from treatment import reviews, services, timeline
 from treatment.models import Diagnosis
 
 HOME_LIST_SIZE = 10
-PLAN_RECORD_KIND = "treatment_plan"
+PLAN_RECORD_KIND = RecordKind.TREATMENT_PLAN
 
 
 def patient_section(request: HttpRequest, patient: Patient) -> Panel | None:

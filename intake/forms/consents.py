@@ -42,6 +42,7 @@ class ConsentForm(forms.ModelForm):
             "information",
             "covers_assessment",
             "covers_attendance",
+            "covers_treatment_plan",
             "signed_on",
             "expires_on",
             "expiry_event",
@@ -99,6 +100,7 @@ class ConsentForm(forms.ModelForm):
                 ),
                 "covers_assessment",
                 "covers_attendance",
+                "covers_treatment_plan",
             ),
             "signed_on",
             "expires_on",
@@ -204,8 +206,9 @@ class DisclosureForm(forms.Form):
         ]
         what = self.fields["what"]
         if assessment is None:
-            what.choices = [(Disclosure.What.ATTENDANCE, Disclosure.What.ATTENDANCE.label)]
-            what.help_text = "There is no signed assessment yet, so only attendance can be sent."
+            no_assessment = (Disclosure.What.ASSESSMENT, Disclosure.What.BOTH)
+            what.choices = [c for c in Disclosure.What.choices if c[0] not in no_assessment]
+            what.help_text = "There is no signed assessment yet, so it can't be sent."
         else:
             signed = _fmt(assessment.assessment_date)
             what.help_text = f"The assessment sent is the latest signed one ({signed})."

@@ -20,6 +20,7 @@ class RecordKind(models.TextChoices):
 
     ASSESSMENT = "assessment", "Intake assessment"
     ATTENDANCE = "attendance", "Attendance records"
+    TREATMENT_PLAN = "treatment_plan", "Treatment plan"
     COUNSELING_NOTES = "counseling_notes", "SUD counseling notes"
 
 
@@ -128,6 +129,11 @@ class Consent(models.Model):
     covers_attendance = models.BooleanField(
         "attendance records", default=False, help_text="Sessions attended, with dates and hours."
     )
+    covers_treatment_plan = models.BooleanField(
+        "the treatment plan",
+        default=False,
+        help_text="The plan in force: problems, goals, objectives, interventions, diagnosis.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -153,7 +159,9 @@ class Consent(models.Model):
             # a counseling-notes consent lets out nothing but those notes
             models.CheckConstraint(
                 condition=~models.Q(kind="counseling_notes")
-                | models.Q(covers_assessment=False, covers_attendance=False),
+                | models.Q(
+                    covers_assessment=False, covers_attendance=False, covers_treatment_plan=False
+                ),
                 name="consent_counseling_notes_only",
             ),
         ]
@@ -198,7 +206,7 @@ class Consent(models.Model):
                 "Only a TPO consent may run until revoked: give an expiry date or an event."
             )
         if self.kind == self.Kind.COUNSELING_NOTES and (
-            self.covers_assessment or self.covers_attendance
+            self.covers_assessment or self.covers_attendance or self.covers_treatment_plan
         ):
             errors["covers_assessment"] = (
                 "A consent for SUD counseling notes covers those notes only: untick the other "
@@ -279,6 +287,8 @@ class Consent(models.Model):
             kinds.add(RecordKind.ASSESSMENT)
         if self.covers_attendance:
             kinds.add(RecordKind.ATTENDANCE)
+        if self.covers_treatment_plan:
+            kinds.add(RecordKind.TREATMENT_PLAN)
         return frozenset(kinds)
 
     def allows(self, record_kind: str, *, on: date | None = None) -> bool:
@@ -340,6 +350,10 @@ class Consent(models.Model):
 # --- Part 2 disclosures ----------------------------------------------------------------------
 
 
+# the kinds of disclosure that send no attendance, so carry no attendance period
+NO_ATTENDANCE = ["assessment", "treatment_plan", "counseling_notes"]
+
+
 class Disclosure(models.Model):
     """Part of a patient's record sent outside the clinic under a Part 2 consent.
 
@@ -352,17 +366,22 @@ class Disclosure(models.Model):
         ASSESSMENT = "assessment", "Intake assessment"
         ATTENDANCE = "attendance", "Attendance records"
         BOTH = "both", "Intake assessment and attendance records"
+        TREATMENT_PLAN = "treatment_plan", "Treatment plan in force"
+        # only under a consent for SUD counseling notes, which names them (42 CFR 2.31)
+        COUNSELING_NOTES = "counseling_notes", "SUD counseling notes"
 
     KINDS = {
         What.ASSESSMENT: (RecordKind.ASSESSMENT,),
         What.ATTENDANCE: (RecordKind.ATTENDANCE,),
         What.BOTH: (RecordKind.ASSESSMENT, RecordKind.ATTENDANCE),
+        What.TREATMENT_PLAN: (RecordKind.TREATMENT_PLAN,),
+        What.COUNSELING_NOTES: (RecordKind.COUNSELING_NOTES,),
     }
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="disclosures")
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="disclosures")
-    what = models.CharField(max_length=12, choices=What.choices)
+    what = models.CharField(max_length=20, choices=What.choices)
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures"
     )
@@ -377,16 +396,16 @@ class Disclosure(models.Model):
         ordering = ["-disclosed_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(what="attendance", assessment__isnull=True)
-                | (~models.Q(what="attendance") & models.Q(assessment__isnull=False)),
+                condition=models.Q(what__in=["assessment", "both"], assessment__isnull=False)
+                | (~models.Q(what__in=["assessment", "both"]) & models.Q(assessment__isnull=True)),
                 name="disclosure_assessment_when_asked",
             ),
             models.CheckConstraint(
                 condition=models.Q(
-                    what="assessment", attendance_from__isnull=True, attendance_to__isnull=True
+                    what__in=NO_ATTENDANCE, attendance_from__isnull=True, attendance_to__isnull=True
                 )
                 | (
-                    ~models.Q(what="assessment")
+                    ~models.Q(what__in=NO_ATTENDANCE)
                     & models.Q(
                         attendance_from__isnull=False,
                         attendance_to__isnull=False,
