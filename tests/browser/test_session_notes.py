@@ -19,6 +19,7 @@ from notes import services as notes_services
 from scheduling import clinictime
 from scheduling.services import enroll_patient, generate_track_sessions, mark_all_present
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, login
+from tests.browser.test_phone_layout import PAGE_WIDER_THAN_SCREEN, WIDE_ELEMENTS
 from tests.factories import (
     TEST_PASSWORD,
     AdmissionFactory,
@@ -194,6 +195,12 @@ def test_an_unlicensed_counselors_note_is_cosigned_by_the_director(
     shoot(page, "notes-cosign-queue")
     page.set_viewport_size(PHONE)
     shoot(page, "notes-cosign-queue-phone")
+    # the queue's table scrolls inside its own focusable box, never the page
+    assert page.evaluate(PAGE_WIDER_THAN_SCREEN) <= 0, page.evaluate(WIDE_ELEMENTS)
+    box = page.get_by_role("region", name="Notes waiting for co-signature table")
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert box.get_attribute("tabindex") == "0"  # reachable by keyboard to scroll it
+    assert box.evaluate("el => { el.scrollLeft = 80; return el.scrollLeft; }") > 0
     page.set_viewport_size(DESKTOP)
     page.get_by_role("link", name=re.compile("Read and co-sign")).click()
     assert_accessible(page)
