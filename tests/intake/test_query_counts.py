@@ -60,10 +60,11 @@ def pages(completed, intake_client):
     decide = reverse("intake:decide-placement", args=[completed.uuid])
     # a search is POSTed once; its results page is a GET keyed by an opaque id
     search_url = intake_client.post(reverse("intake:patient-list"), {"q": "a"}).url
+    queue_search_url = intake_client.post(reverse("intake:inquiry-list"), {"q": "a"}).url
     # name: (url, method, data, queries beyond the signed-in baseline)
     return {
         "inquiry list": (reverse("intake:inquiry-list"), "get", None, 3),
-        "inquiry search": (reverse("intake:inquiry-list"), "post", {"q": "a"}, 3),
+        "inquiry search": (queue_search_url, "get", None, 3),
         "patient list": (reverse("intake:patient-list"), "get", None, 4),
         "patient search": (search_url, "get", None, 4),
         # ... + 1 for "who opened this record" (accounts/_patient_access.html), + 1 for
