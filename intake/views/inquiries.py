@@ -210,7 +210,9 @@ def convert_inquiry(request: HttpRequest, public_id: UUID) -> HttpResponse:
             _show_refusal(form, exc)
             candidates = services.possible_duplicates(form.instance)
         else:
-            messages.success(request, f"Patient record {patient.mrn} created from the inquiry.")
+            messages.success(
+                request, f"Patient record {patient.mrn} created from the call request."
+            )
             return redirect(patient)
     return render(
         request,
@@ -218,7 +220,7 @@ def convert_inquiry(request: HttpRequest, public_id: UUID) -> HttpResponse:
         {
             "form": form,
             "inquiry": inquiry,
-            "title": "New patient from inquiry",
+            "title": "New patient from call request",
             "candidates": candidates,
         },
         status=400 if form.is_bound else 200,
