@@ -5,8 +5,9 @@ decides his level, admits him and enrols him in a group.
 On the way each safeguard refuses once, with its message beside the field and what was
 typed kept: the call form without the caller's relation, a possible duplicate record,
 a level other than the recommendation without a reason, an admission dated before the
-clinic first heard of him, and a group of another program without a reason (which the caseload then flags). axe
-runs on every page the test sees, error states included, and each is photographed.
+clinic first heard of him, and a group of another program without a reason (which his
+caseload then flags). axe runs on every page the test sees, error states included, and
+each is photographed.
 """
 
 import re
