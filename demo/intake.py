@@ -32,6 +32,8 @@ class DemoInquiry:
     hours_ago: int
     message: str = ""
     program: str = ""
+    # asked for someone else: the caller's relation to them and their first name
+    about: tuple[str, str] | None = None
 
 
 DEMO_INQUIRIES = (
@@ -51,6 +53,7 @@ DEMO_INQUIRIES = (
         Inquiry.Status.NEW,
         26,
         "Asking for my brother. He is ready to talk to someone.",
+        about=("Sister", "Chidi"),
     ),
     DemoInquiry(
         "wes.lindqvist@example.com",
@@ -165,6 +168,9 @@ def _ensure_inquiry(demo: DemoInquiry, *, by: User) -> Inquiry:
         phone=demo.phone,
         email=demo.email,
         message=demo.message,
+        for_whom=Inquiry.ForWhom.OTHER if demo.about else Inquiry.ForWhom.SELF,
+        caller_relation=demo.about[0] if demo.about else "",
+        patient_first_name=demo.about[1] if demo.about else "",
         consent_to_contact=True,
         program=Program.objects.filter(code=demo.program).first() if demo.program else None,
         created_at=now - timedelta(hours=demo.hours_ago),

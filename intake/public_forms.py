@@ -21,6 +21,13 @@ from programs.models import Program
 CONTACT_REQUIRED = "Give us a phone number or an e-mail address (or both) so we can reach you."
 PHONE_INVALID = "Enter a US phone number with its area code, for example (213) 555-0100."
 EMAIL_INVALID = "Enter an e-mail address like name@example.com."
+RELATION_REQUIRED = (
+    "Tell us how you know the person the call is about, for example “mother” or “friend”."
+)
+SELF_WITH_SOMEONE_ELSE = (
+    "You chose “Myself” but told us about someone else below: choose “Someone I care "
+    "about”, or empty those two boxes."
+)
 
 
 def honeypot_message() -> str:
@@ -112,6 +119,20 @@ class CallRequestForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Tell us whether the call is about you or someone else."},
     )
+    # asked for someone else: the caller stays the contact, the person is only named
+    caller_relation = forms.CharField(
+        label="Your relation to them",
+        required=False,
+        max_length=Inquiry._meta.get_field("caller_relation").max_length,
+        help_text="For example: mother, partner, friend.",
+    )
+    patient_first_name = forms.CharField(
+        label="Their first name (optional)",
+        required=False,
+        max_length=Inquiry._meta.get_field("patient_first_name").max_length,
+        help_text="So we know whom to ask about. A first name is enough.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     program = forms.ChoiceField(label="Program you are interested in (optional)", required=False)
     message = forms.CharField(
         label="Anything you would like us to know? (optional)",
@@ -173,7 +194,18 @@ class CallRequestForm(forms.Form):
             and "email" not in self.errors
         ):
             self.add_error("phone", forms.ValidationError(CONTACT_REQUIRED, code="no_contact"))
+        self._clean_someone_else(cleaned)
         return cleaned
+
+    def _clean_someone_else(self, cleaned: dict) -> None:
+        """A call about someone else says who the caller is to them; a call about oneself
+        names no one else (the record must not say a stranger's name is the caller's)."""
+        named = cleaned.get("caller_relation") or cleaned.get("patient_first_name")
+        if cleaned.get("for_whom") == Inquiry.ForWhom.OTHER:
+            if not cleaned.get("caller_relation") and "caller_relation" not in self.errors:
+                self.add_error("caller_relation", forms.ValidationError(RELATION_REQUIRED))
+        elif cleaned.get("for_whom") == Inquiry.ForWhom.SELF and named:
+            self.add_error("for_whom", forms.ValidationError(SELF_WITH_SOMEONE_ELSE))
 
     def save(self) -> Inquiry:
         """Store the request as a new Inquiry, unless this address is over its hourly limit."""
@@ -196,6 +228,8 @@ class CallRequestForm(forms.Form):
                 email=data["email"],
                 best_time=data["best_time"],
                 for_whom=data["for_whom"],
+                caller_relation=data["caller_relation"],
+                patient_first_name=data["patient_first_name"],
                 program=data["program"],
                 message=data["message"].strip(),
                 consent_to_contact=True,

@@ -17,6 +17,10 @@ from programs.models import Program
 
 
 class CounselorChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", "Choose a counselor…")
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 

@@ -43,7 +43,8 @@ class InquiryQuerySet(models.QuerySet):
         ).order_by("_not_new", "created_at", "pk")
 
     def search(self, text: str) -> "InquiryQuerySet":
-        """Every word must match the name, the e-mail or (by its digits) the phone."""
+        """Every word must match the caller's name, the first name of the person a call is
+        about, the e-mail or (by its digits) the phone."""
         qs = self.annotate(
             _phone_digits=models.Func(
                 models.F("phone"),
@@ -55,7 +56,11 @@ class InquiryQuerySet(models.QuerySet):
             )
         )
         for word in text.split():
-            match = models.Q(name__icontains=word) | models.Q(email__icontains=word)
+            match = (
+                models.Q(name__icontains=word)
+                | models.Q(patient_first_name__icontains=word)
+                | models.Q(email__icontains=word)
+            )
             digits = re.sub(r"\D", "", word)
             if digits:
                 match |= models.Q(_phone_digits__contains=digits)
@@ -147,6 +152,12 @@ class Inquiry(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="closed") | ~models.Q(closed_reason=""),
                 name="inquiry_closed_with_reason",
+            ),
+            # a request about oneself names no one else: the caller is the person
+            models.CheckConstraint(
+                condition=models.Q(for_whom="other")
+                | (models.Q(caller_relation="") & models.Q(patient_first_name="")),
+                name="inquiry_self_names_no_one_else",
             ),
         ]
 

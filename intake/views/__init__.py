@@ -1,9 +1,10 @@
 """Intake pages: the inquiry queue, patient records, assessments, decisions, admissions.
 
-Search terms (names, phone numbers, dates of birth) are sent in a POST body and the
-results rendered in the response: they never appear in a URL, so they stay out of
-server logs, browser history and Referer headers. Only non-identifying values
-(status filter, page number) travel in query strings.
+Search terms (names, phone numbers, dates of birth) are sent in a POST body, kept in
+the session under a random key, and the results shown by a GET addressed by that key
+(so Back and reload show them again): the words never appear in a URL, so they stay out
+of server logs, browser history and Referer headers. Only non-identifying values
+(status filter, page number, the key) travel in query strings.
 
 One sub-module per sub-domain; this package re-exports the views `intake/urls.py` names.
 """

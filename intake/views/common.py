@@ -98,3 +98,27 @@ def _recall_search(request: HttpRequest, scope: str, key: str | None) -> str | N
     if not key:
         return None
     return request.session.get(f"{scope}_searches", {}).get(key)
+
+
+def _posted_search(
+    request: HttpRequest, search: forms.Form, *, scope: str, url_name: str, status: str
+) -> HttpResponse | None:
+    """A valid POSTed search answered by a redirect to the GET of its results (kept in the
+    session under an opaque key), or None when there is nothing to redirect."""
+    if request.method != "POST" or not search.is_valid():
+        return None
+    query = search.cleaned_data["q"]
+    url = f"{reverse(url_name)}?status={status}"
+    if not query:
+        return redirect(url)
+    key = _remember_search(request, scope, query)
+    return redirect(f"{url}&r={key}&page={search.cleaned_data['page'] or 1}")
+
+
+def _kept_search(request: HttpRequest, *, scope: str) -> tuple[str, str, bool]:
+    """(query, key, expired) for a results page: the words kept under the `r` key, the
+    key while it finds them, and whether a key was given that finds nothing any more."""
+    key = request.GET.get("r") or ""
+    query = "" if request.method == "POST" else _recall_search(request, scope, key) or ""
+    expired = bool(key) and not query and request.method == "GET"
+    return query, key if query else "", expired

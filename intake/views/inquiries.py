@@ -17,17 +17,32 @@ from intake.models import (
     Inquiry,
     InvalidTransition,
 )
-from intake.views.common import Action, _get_inquiry, _page, _show_refusal, intake_only
+from intake.views.common import (
+    Action,
+    _get_inquiry,
+    _kept_search,
+    _page,
+    _posted_search,
+    _show_refusal,
+    intake_only,
+)
 
 INQUIRY_FILTERS = [("open", "Open"), *Inquiry.Status.choices, ("all", "All")]
 
 
 @intake_only
 def inquiry_list(request: HttpRequest) -> HttpResponse:
+    """The queue; a search is POSTed, kept in the session, and shown by a GET."""
     status = request.GET.get("status", "open")
     if status not in dict(INQUIRY_FILTERS):
         status = "open"
     search = forms.SearchForm(request.POST or None)
+    posted = _posted_search(
+        request, search, scope="inquiry", url_name="intake:inquiry-list", status=status
+    )
+    if posted:
+        return posted
+    query, key, expired = _kept_search(request, scope="inquiry")
     qs = (
         Inquiry.objects.select_related("program")
         .annotate(attempts=Count("contact_attempts"))
@@ -37,13 +52,9 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
         qs = qs.open()
     elif status != "all":
         qs = qs.filter(status=status)
-    query, page_number = "", request.GET.get("page")
-    if request.method == "POST" and search.is_valid():
-        query = search.cleaned_data["q"]
-        page_number = search.cleaned_data["page"]
-        if query:
-            qs = qs.search(query)
-    page = _page(qs.queue_order(), page_number)
+    if query:
+        qs = qs.search(query)
+    page = _page(qs.queue_order(), request.GET.get("page"))
     return render(
         request,
         "intake/inquiry_list.html",
@@ -51,10 +62,13 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "search": search,
             "query": query,
+            "search_key": key,
+            "expired": expired,
             "status": status,
             "filters": INQUIRY_FILTERS,
             "now": timezone.now(),
         },
+        status=400 if search.is_bound and search.errors else 200,
     )
 
 
@@ -196,7 +210,9 @@ def convert_inquiry(request: HttpRequest, public_id: UUID) -> HttpResponse:
             _show_refusal(form, exc)
             candidates = services.possible_duplicates(form.instance)
         else:
-            messages.success(request, f"Patient record {patient.mrn} created from the inquiry.")
+            messages.success(
+                request, f"Patient record {patient.mrn} created from the call request."
+            )
             return redirect(patient)
     return render(
         request,
@@ -204,7 +220,7 @@ def convert_inquiry(request: HttpRequest, public_id: UUID) -> HttpResponse:
         {
             "form": form,
             "inquiry": inquiry,
-            "title": "New patient from inquiry",
+            "title": "New patient from call request",
             "candidates": candidates,
         },
         status=400 if form.is_bound else 200,

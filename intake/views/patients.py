@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit
@@ -30,9 +29,9 @@ from intake.models import (
 from intake.views.common import (
     Action,
     _get_patient_for_user,
+    _kept_search,
     _page,
-    _recall_search,
-    _remember_search,
+    _posted_search,
     _show_refusal,
     intake_only,
 )
@@ -49,16 +48,12 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     if status not in dict(PATIENT_FILTERS):
         status = "all"
     search = forms.SearchForm(request.POST or None)
-    if request.method == "POST" and search.is_valid():
-        query = search.cleaned_data["q"]
-        if not query:
-            return redirect(f"{reverse('intake:patient-list')}?status={status}")
-        key = _remember_search(request, "patient", query)
-        page = search.cleaned_data["page"] or 1
-        return redirect(f"{reverse('intake:patient-list')}?status={status}&r={key}&page={page}")
-    key = request.GET.get("r")
-    query = "" if request.method == "POST" else _recall_search(request, "patient", key) or ""
-    expired = bool(key) and not query and request.method == "GET"
+    posted = _posted_search(
+        request, search, scope="patient", url_name="intake:patient-list", status=status
+    )
+    if posted:
+        return posted
+    query, key, expired = _kept_search(request, scope="patient")
     current_level = Admission.objects.filter(patient=OuterRef("pk"), end_date__isnull=True).values(
         "program__code"
     )[:1]
@@ -77,7 +72,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "search": search,
             "query": query,
-            "search_key": key if query else "",
+            "search_key": key,
             "expired": expired,
             "status": status,
             "filters": PATIENT_FILTERS,

@@ -1,10 +1,12 @@
 """Browser tests: real Chromium (Debian's package) driven by Playwright."""
 
+import importlib
 import os
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PHONE = {"width": 360, "height": 740}
@@ -69,3 +71,30 @@ def login(page, live_server, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def reference_rows():
+    """Roles and the catalog come from data migrations, which a transactional test's
+    flush removes (see tests/browser/test_public_site.py)."""
+    from programs.models import Program
+
+    importlib.import_module("accounts.migrations.0001_roles").create_roles(apps, None)
+    if not Program.objects.exists():
+        importlib.import_module("programs.migrations.0002_catalog").load_catalog(apps, None)
+
+
+def console_errors(page) -> list[str]:
+    """The page's console errors from now on (a script or style the Content-Security-
+    Policy blocks shows up as one), less the "Failed to load resource" a form refused
+    with 400 logs, which is expected."""
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    return errors

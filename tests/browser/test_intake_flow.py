@@ -6,33 +6,20 @@ D6 rated 2, sees IOP recommended with its reasons, signs it, decides and admits.
 axe runs on every staff page on the way; each is photographed.
 """
 
-import importlib
 import re
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from intake import placement
 from intake.models import Admission, Assessment, Consent, Inquiry, Patient, PlacementDecision
 from programs.models import Program
-from tests.browser.conftest import DESKTOP, assert_accessible, login
+from tests.browser.conftest import DESKTOP, assert_accessible, console_errors, login
+from tests.browser.steps import fill_moderate_assessment, log_a_call
 from tests.factories import TEST_PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-MODERATE = [label for _, label in placement.CRITERIA[:4]]  # 4 criteria: moderate
-
-
-@pytest.fixture(autouse=True)
-def reference_rows():
-    """Roles and the catalog come from data migrations, which a transactional test's
-    flush removes (see tests/browser/test_public_site.py)."""
-    importlib.import_module("accounts.migrations.0001_roles").create_roles(apps, None)
-    if not Program.objects.exists():
-        importlib.import_module("programs.migrations.0002_catalog").load_catalog(apps, None)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_rows")]
 
 
 def check(page, shoot, name: str) -> None:
@@ -41,17 +28,7 @@ def check(page, shoot, name: str) -> None:
 
 
 def test_an_inquiry_becomes_an_iop_admission(page, live_server, shoot, intake_user, counselor):
-    # a script or style the Content-Security-Policy blocks shows up as a console error;
-    # a form refused with 400 shows up as "Failed to load resource", which is expected
-    errors, missing = [], []
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
+    errors, missing = console_errors(page), []
     page.on(
         "response",
         lambda r: missing.append(r.url) if "/static/" in r.url and r.status >= 400 else None,
@@ -78,12 +55,7 @@ def test_an_inquiry_becomes_an_iop_admission(page, live_server, shoot, intake_us
     # log the call, book the assessment, convert
     expect(page.get_by_role("heading", level=1)).to_have_text("Noor Haddad")
     check(page, shoot, "inquiry-new")
-    contact = page.get_by_role("region", name="Log a contact attempt")
-    contact.get_by_label("How").select_option(label="Phone call")
-    contact.get_by_label("Outcome").select_option(label="Spoke with them")
-    contact.get_by_label("Note").fill("Wants evening sessions; booked for tomorrow.")
-    contact.get_by_role("button", name="Log attempt").click()
-    expect(page.get_by_text("Contact attempt logged.")).to_be_visible()
+    log_a_call(page, "Wants evening sessions; booked for tomorrow.")
     tomorrow = (timezone.localtime() + timedelta(days=1)).replace(hour=10, minute=0)
     page.get_by_label("Assessment appointment").fill(tomorrow.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Book it").click()
@@ -91,7 +63,7 @@ def test_an_inquiry_becomes_an_iop_admission(page, live_server, shoot, intake_us
     check(page, shoot, "inquiry-booked")
     page.get_by_role("link", name="Convert to patient").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("New patient from inquiry")
+    expect(page.get_by_role("heading", level=1)).to_have_text("New patient from call request")
     expect(page.get_by_label("Legal first name")).to_have_value("Noor")
     expect(page.get_by_label("Legal last name")).to_have_value("Haddad")
     # a mistake first: a future date of birth is refused beside the field, nothing lost
@@ -120,23 +92,7 @@ def test_an_inquiry_becomes_an_iop_admission(page, live_server, shoot, intake_us
     expect(page.get_by_role("heading", level=1)).to_contain_text("Intake assessment")
     expect(page.locator("form[data-autosave]")).to_be_visible()
     check(page, shoot, "assessment-empty")
-    page.get_by_label("Referral source").select_option(label="Self")
-    page.locator("#id_substances-0-substance").select_option(label="Alcohol")
-    page.locator("#id_substances-0-frequency").select_option(label="Daily or almost daily")
-    page.locator("#id_substances-0-route").select_option(label="By mouth")
-    yesterday = timezone.localdate() - timedelta(days=1)
-    page.locator("#id_substances-0-last_use").fill(yesterday.isoformat())
-    page.locator("#id_substances-0-is_primary").check()
-    for label in MODERATE:
-        page.get_by_label(label).check()
-    page.get_by_label("I asked about all 11 criteria").check()
-    for key in ("d1", "d2", "d3", "d4", "d5"):
-        page.locator(f"#id_{key}").select_option("1" if key in ("d1", "d5") else "0")
-    page.locator("#id_d6").select_option("2")
-    page.locator("#id_d6_note").fill("Lives with a partner who drinks daily.")
-    page.get_by_label("AUDIT", exact=True).fill("17")
-    page.get_by_label("PHQ-9", exact=True).fill("9")
-    page.get_by_label("PHQ-9 item 9 (thoughts of self-harm)").fill("1")
+    fill_moderate_assessment(page, phq9_item9="1")
     page.get_by_role("button", name="Save draft").click()
 
     # the recommendation after saving, and the alert staff cannot miss

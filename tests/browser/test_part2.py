@@ -12,7 +12,7 @@ from intake import services
 from intake.models import Disclosure
 from scheduling.models import Attendance
 from scheduling.services import mark_attendance
-from tests.browser.conftest import DESKTOP, assert_accessible, login
+from tests.browser.conftest import DESKTOP, assert_accessible, console_errors, login
 from tests.factories import (
     TEST_PASSWORD,
     AdmissionFactory,
@@ -83,17 +83,7 @@ def record(intake_user):
 
 
 def test_print_and_disclose(page, live_server, shoot, intake_user, record, tmp_path):
-    # a script or style the CSP blocks shows up as a console error; the refused form's
-    # 400 shows up as "Failed to load resource", which is expected
-    errors = []
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
+    errors = console_errors(page)
     patient = record["patient"]
     page.set_viewport_size(DESKTOP)
     login(page, live_server, intake_user.username, TEST_PASSWORD)

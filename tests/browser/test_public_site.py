@@ -50,6 +50,7 @@ def test_a_visitor_on_a_phone_finds_iop_compares_and_requests_a_call(page, live_
     page.get_by_label("Your name").fill("Dana")
     page.get_by_label("Phone", exact=True).fill("555-0147")  # no area code
     page.get_by_label("Someone I care about").check()
+    page.get_by_label("Your relation to them").fill("Friend")
     page.get_by_label("Anything you would like us to know?").fill("Mornings are easier.")
     page.get_by_label("You may contact me").check()
     page.get_by_role("button", name="Request a confidential call").click()
@@ -61,6 +62,7 @@ def test_a_visitor_on_a_phone_finds_iop_compares_and_requests_a_call(page, live_
     expect(page.locator("#call-request-problems")).to_be_focused()
     expect(page.get_by_label("Your name")).to_have_value("Dana")
     expect(page.get_by_label("Someone I care about")).to_be_checked()
+    expect(page.get_by_label("Your relation to them")).to_have_value("Friend")
     expect(page.get_by_label("Anything you would like us to know?")).to_have_value(
         "Mornings are easier."
     )
@@ -76,6 +78,7 @@ def test_a_visitor_on_a_phone_finds_iop_compares_and_requests_a_call(page, live_
     expect(page.get_by_text("within one business day").first).to_be_visible()
     inquiry = Inquiry.objects.get()
     assert (inquiry.name, inquiry.phone, inquiry.for_whom) == ("Dana", "(213) 555-0147", "other")
+    assert (inquiry.caller_relation, inquiry.patient_first_name) == ("Friend", "")
     assert inquiry.status == Inquiry.Status.NEW
 
 

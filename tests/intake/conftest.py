@@ -4,6 +4,7 @@ each state, and the POST data the assessment page sends."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -142,3 +143,9 @@ def add_substance_row(data: dict, **fields) -> dict:
 def text(response) -> str:
     """The page as a reader sees its characters (entities decoded, no-break spaces plain)."""
     return html.unescape(response.content.decode()).replace("\xa0", " ")
+
+
+def words(response) -> str:
+    """The page's words as one line: each tag a space, runs of white space one space."""
+    markup = re.sub(r"<script.*?</script>|<[^>]+>", " ", response.content.decode(), flags=re.S)
+    return " ".join(html.unescape(markup).replace("\xa0", " ").split())

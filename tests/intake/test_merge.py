@@ -139,17 +139,20 @@ def test_counselors_and_intake_staff_may_not_merge(intake_client, counselor_clie
 def test_the_director_reviews_what_moves_then_merges(director_client):
     survivor, duplicate = PatientFactory(), PatientFactory()
     ConsentFactory(patient=duplicate)
+    AssessmentFactory.create_batch(2, patient=duplicate)
     assert director_client.get(_url(survivor)).status_code == 200
     data = {"other_mrn": duplicate.mrn.lower(), "reason": REASON}
     review = director_client.post(_url(survivor), data)
     assert review.status_code == 200
-    assert "Confirm the merge" in review.text and "1 consents" in review.text
+    assert "Confirm the merge" in review.text
+    assert "<li>1 consent</li>" in review.text and "<li>2 assessments</li>" in review.text
     assert Patient.objects.count() == 2  # the review changes nothing
     done = director_client.post(_url(survivor), {**data, "confirmed": "on"})
     assert done.status_code == 302 and done.url == survivor.get_absolute_url()
     assert not Patient.objects.filter(pk=duplicate.pk).exists()
     page = director_client.get(survivor.get_absolute_url()).text
     assert "Records merged into this one" in page and duplicate.mrn in page
+    assert "1 consent, 2 assessments" in page or "2 assessments, 1 consent" in page
 
 
 def test_an_unknown_mrn_or_the_same_record_is_shown_next_to_the_field(director_client):

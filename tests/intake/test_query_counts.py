@@ -60,10 +60,11 @@ def pages(completed, intake_client):
     decide = reverse("intake:decide-placement", args=[completed.uuid])
     # a search is POSTed once; its results page is a GET keyed by an opaque id
     search_url = intake_client.post(reverse("intake:patient-list"), {"q": "a"}).url
+    queue_search_url = intake_client.post(reverse("intake:inquiry-list"), {"q": "a"}).url
     # name: (url, method, data, queries beyond the signed-in baseline)
     return {
         "inquiry list": (reverse("intake:inquiry-list"), "get", None, 3),
-        "inquiry search": (reverse("intake:inquiry-list"), "post", {"q": "a"}, 3),
+        "inquiry search": (queue_search_url, "get", None, 3),
         "patient list": (reverse("intake:patient-list"), "get", None, 4),
         "patient search": (search_url, "get", None, 4),
         # ... + 1 for "who opened this record" (accounts/_patient_access.html), + 1 for
@@ -107,3 +108,28 @@ def test_the_patient_list_does_not_grow_with_patients(intake_client, django_asse
         AdmissionFactory(patient=PatientFactory())
     with django_assert_max_num_queries(base + 4):
         queries(intake_client, reverse("intake:patient-list"))
+
+
+# the form: the record, the audit row, the merge history; the review adds the other
+# record, its audit row and one count for each kind of row pointing at a patient
+MERGE_FORM, MERGE_REVIEW = 3, 21
+
+
+def test_the_merge_pages_do_not_grow_with_the_records(
+    director_client, django_assert_max_num_queries
+):
+    """The form, and its review counting what would move: one count per kind of row that
+    points at a patient, however many rows there are."""
+    survivor, duplicate = PatientFactory(), PatientFactory()
+    url = reverse("intake:merge-patient", args=[survivor.uuid])
+    review = {"other_mrn": duplicate.mrn, "reason": "The same person: same name and phone."}
+    base = overhead(director_client)
+    before = (queries(director_client, url), queries(director_client, url, "post", review))
+    for _ in range(5):
+        ConsentFactory(patient=duplicate)
+        AssessmentFactory(patient=duplicate)
+    with django_assert_max_num_queries(base + MERGE_FORM, info="merge form"):
+        form = queries(director_client, url)
+    with django_assert_max_num_queries(base + MERGE_REVIEW, info="merge review"):
+        reviewed = queries(director_client, url, "post", review)
+    assert (form, reviewed) == before

@@ -28,6 +28,8 @@ GOOD = {
     "email": "jordan@example.com",
     "best_time": "evening",
     "for_whom": "other",
+    "caller_relation": "Sister",
+    "patient_first_name": "Luis",
     "program": "intensive-outpatient",
     "message": "Asking for my brother. Evenings are best.",
     "consent": "on",
@@ -52,6 +54,7 @@ def test_good_input_stores_exactly_one_new_inquiry(anon_client):
     assert inquiry.email == "jordan@example.com"
     assert inquiry.best_time == Inquiry.BestTime.EVENING
     assert inquiry.for_whom == Inquiry.ForWhom.OTHER
+    assert (inquiry.caller_relation, inquiry.patient_first_name) == ("Sister", "Luis")
     assert inquiry.program == program("IOP")
     assert inquiry.message == "Asking for my brother. Evenings are best."
     assert inquiry.consent_to_contact is True

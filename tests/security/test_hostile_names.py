@@ -313,7 +313,7 @@ def test_hostile_text_typed_into_forms_comes_back_escaped(hostile, intake_client
     """What a form echoes (a search term, a refused choice) is escaped too."""
     search = intake_client.post(reverse("intake:patient-list"), {"q": XSS}, follow=True)
     assert_shown_as_text(search.content.decode(), "patient search", (XSS,))
-    queue = intake_client.post(reverse("intake:inquiry-list"), {"q": IMG})
+    queue = intake_client.post(reverse("intake:inquiry-list"), {"q": IMG}, follow=True)
     assert_shown_as_text(queue.content.decode(), "inquiry search", (IMG,))
     refused = intake_client.post(
         reverse("intake:log-contact", args=[hostile.inquiry.public_id]),

@@ -450,7 +450,7 @@ def test_no_patient_detail_in_log_lines_or_the_audit_log(
         (intake_client, "post", reverse("intake:patient-list"), {"q": Zebulon.last}, 302),
         (intake_client, "post", reverse("intake:patient-list"), {"q": "07/17/1977"}, 302),
         (intake_client, "post", reverse("intake:patient-list"), {"q": Zebulon.phone}, 302),
-        (intake_client, "post", reverse("intake:inquiry-list"), {"q": "213-555-0199"}, 200),
+        (intake_client, "post", reverse("intake:inquiry-list"), {"q": "213-555-0199"}, 302),
         (intake_client, "post", edit, typed, 400),
         (intake_client, "get", assessment, None, 200),
         (intake_client, "get", printed, None, 200),
