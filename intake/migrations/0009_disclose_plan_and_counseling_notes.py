@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0007_record_invariants"),
+        ("intake", "0008_inquiry_for_someone_else"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
