@@ -110,7 +110,7 @@ class Browser:
 
 
 class _FormFields(HTMLParser):
-    """The values a browser would submit from the first form posting to `action`."""
+    """The values a browser would submit from the form with id `form_id`."""
 
     def __init__(self, form_id: str) -> None:
         super().__init__()
@@ -124,6 +124,8 @@ class _FormFields(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "form" and a.get("id") == self.form_id:
             self.inside = True
+        if self.inside and tag == "option" and self._select and "selected" in a:
+            self.values[self._select].append(a.get("value", ""))
         if not self.inside or "name" not in a:
             return
         if tag == "input" and a.get("type", "text") not in ("submit", "button", "file", "image"):
@@ -133,8 +135,6 @@ class _FormFields(HTMLParser):
         elif tag == "select":
             self._select = a["name"]
             self.values.setdefault(a["name"], [])
-        elif tag == "option" and self._select and "selected" in a:
-            self.values[self._select].append(a.get("value", ""))
         elif tag == "textarea":
             self._textarea = a["name"]
             self.values[a["name"]] = [""]
