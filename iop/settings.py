@@ -3,7 +3,7 @@
 Development defaults are safe; production must set DEBUG=0, SECRET_KEY,
 ALLOWED_HOSTS and DATABASE_URL. A yes/no variable with any value but the accepted
 spellings stops the start with a message naming it; the secrets (SECRET_KEY,
-DATABASE_URL, EMAIL_HOST_PASSWORD) may instead be read from a file named by
+DATABASE_URL, CACHE_URL, EMAIL_HOST_PASSWORD) may instead be read from a file named by
 <NAME>_FILE.
 """
 
@@ -186,6 +186,9 @@ DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", "3")
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", DATABASE_CONNECT_TIMEOUT
 )
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator(), used by
+# the audit-log export) cannot outlive its transaction: turn them off (docs/scaling.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = envbool("DISABLE_SERVER_SIDE_CURSORS", "0")
 if os.environ.get("IOP_TEST_DB"):
     # lets several test runs share one server without sharing a test database
     DATABASES["default"]["TEST"] = {"NAME": os.environ["IOP_TEST_DB"]}

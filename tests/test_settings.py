@@ -179,3 +179,9 @@ def test_connecting_to_the_database_gives_up_after_three_seconds():
         show="s.DATABASES['default']['OPTIONS']['connect_timeout']", DATABASE_CONNECT_TIMEOUT="5"
     )
     assert result.stdout.split() == ["5"]
+
+
+def test_server_side_cursors_can_be_turned_off_for_a_transaction_pooler():
+    shown = "s.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS']"
+    assert _start(show=shown).stdout.split() == ["False"]
+    assert _start(show=shown, DISABLE_SERVER_SIDE_CURSORS="1").stdout.split() == ["True"]
