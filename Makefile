@@ -8,7 +8,7 @@ WITHDB := $(PY) scripts/withdb.py
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: install run test lint chromium demo-code serve bench clean-db
+.PHONY: install run test lint chromium redis demo-code serve bench clean-db
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ demo-code: install
 
 chromium:
 	@bash scripts/ensure_chromium.sh
+
+# Debian's redis-server for the two-server test (it starts and stops its own)
+redis:
+	@bash scripts/ensure_redis.sh
 
 # Production-like local run: DEBUG off, a throwaway secret key, collected static files
 # served by whitenoise, gunicorn with gunicorn.conf.py. Plain HTTP on loopback only.
@@ -50,7 +54,7 @@ lint: install
 	$(PY) -m ruff format --check .
 	@$(WITHDB) '$(PY) -m mypy'
 
-test: install chromium
+test: install chromium redis
 	@$(WITHDB) '$(PY) -m ruff check . && \
 	  $(PY) -m ruff format --check . && \
 	  $(PY) manage.py makemigrations --check --dry-run && \

@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Staff accounts"
 
     def ready(self) -> None:
-        from accounts import signals
+        from accounts import outage, signals
 
         signals.connect()
+        outage.connect()

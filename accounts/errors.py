@@ -1,13 +1,13 @@
 """The site's error pages (400, 403, 404, 405, 500), in the site's look, with a way back.
 
 A signed-in staff member gets the staff layout and navigation; everyone else the public
-layout with the crisis lines and the admissions number. The 500 page renders from
-settings alone: no database, no request context (whatever failed may be either).
+layout with the crisis lines and the admissions number. The 500 page, and the 503 page
+of a database outage (accounts/outage.py), render from settings alone: no database, no
+request context (whatever failed may be either).
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -19,6 +19,8 @@ from django.http import (
 )
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
+
+from accounts import outage
 
 TEMPLATES = {
     400: "errors/400.html",
@@ -70,19 +72,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    context = {
-        "clinic_name": settings.CLINIC_NAME,
-        "clinic_phone": settings.CLINIC_PHONE,
-        "clinic_phone_tel": clinic_phone_tel(settings.CLINIC_PHONE),
-        "static_url": settings.STATIC_URL,
-    }
-    return HttpResponseServerError(loader.get_template("500.html").render(context))
-
-
-def clinic_phone_tel(phone: str) -> str:
-    """A US phone number as a tel: target (+1 and ten digits)."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return f"+1{digits[-10:]}"
+    """The 500 handler; when the failure was the database being away, the 503 page."""
+    if outage.current_exception_is_outage():
+        return outage.unavailable_response()
+    body = loader.get_template("500.html").render(outage.standalone_context())
+    return HttpResponseServerError(body)
 
 
 class MethodNotAllowedPageMiddleware:

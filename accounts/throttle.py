@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -52,17 +53,40 @@ def _now() -> float:
     return time.time()
 
 
+# Reading the stamps and writing them back must not interleave between two requests
+# (two workers, two servers), or both count from the same list and one attempt is lost.
+# A short lock in the cache itself (add() is atomic: SET NX in Redis) serialises them.
+LOCK_SECONDS = 2
+LOCK_WAIT = 0.01
+
+
+@contextmanager
+def _locked(key: str) -> Iterator[None]:
+    lock, deadline = f"{key}:lock", time.monotonic() + LOCK_SECONDS
+    held = cache.add(lock, 1, timeout=LOCK_SECONDS)
+    while not held and time.monotonic() < deadline:
+        time.sleep(LOCK_WAIT)
+        held = cache.add(lock, 1, timeout=LOCK_SECONDS)
+    try:
+        yield  # after LOCK_SECONDS a holder that died is presumed gone: go ahead
+    finally:
+        if held:
+            cache.delete(lock)
+
+
 def attempt(scope: str, what: str, *, limit: int, window: int) -> float:
     """Count one attempt at `scope` by `what` (an address, an account) unless it is over
     `limit` attempts in the last `window` seconds. Answers 0 when the attempt is allowed
     (and counted), else the seconds until the oldest counted attempt leaves the window.
     Refused attempts are not counted, so waiting always ends the refusal."""
-    key, now = _key(scope, what), _now()
-    stamps = [stamp for stamp in cache.get(key, []) if stamp > now - window]
-    if len(stamps) >= limit:
-        return stamps[0] + window - now
-    stamps.append(now)
-    cache.set(key, stamps, timeout=window)
+    key = _key(scope, what)
+    with _locked(key):
+        now = _now()
+        stamps = [stamp for stamp in cache.get(key, []) if stamp > now - window]
+        if len(stamps) >= limit:
+            return stamps[0] + window - now
+        stamps.append(now)
+        cache.set(key, stamps, timeout=window)
     return 0.0
 
 

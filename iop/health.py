@@ -24,5 +24,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError as exc:
         # the exception class only: a driver message may carry the connection string
         logger.warning("healthz: database check failed (%s)", type(exc).__name__)
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        # logged just above: not again as an error on django.request for every probe
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        return response
     return HttpResponse("ok", content_type="text/plain")

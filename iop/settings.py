@@ -3,7 +3,7 @@
 Development defaults are safe; production must set DEBUG=0, SECRET_KEY,
 ALLOWED_HOSTS and DATABASE_URL. A yes/no variable with any value but the accepted
 spellings stops the start with a message naming it; the secrets (SECRET_KEY,
-DATABASE_URL, EMAIL_HOST_PASSWORD) may instead be read from a file named by
+DATABASE_URL, CACHE_URL, EMAIL_HOST_PASSWORD) may instead be read from a file named by
 <NAME>_FILE.
 """
 
@@ -116,6 +116,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: a 500 caused by the database being away becomes the 503 page (DEBUG on too)
+    "accounts.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.PermissionsPolicyMiddleware",
@@ -176,6 +178,17 @@ DATABASES = {
         DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
     )
 }
+# A database that is down or unreachable: give up connecting after this many seconds, so
+# every page answers quickly with the "we'll be back" page (accounts/outage.py) instead
+# of hanging; a kept connection is checked before reuse (conn_health_checks above), so
+# the app reconnects by itself once the database is back.
+DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", "3")
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", DATABASE_CONNECT_TIMEOUT
+)
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator(), used by
+# the audit-log export) cannot outlive its transaction: turn them off (docs/scaling.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = envbool("DISABLE_SERVER_SIDE_CURSORS", "0")
 if os.environ.get("IOP_TEST_DB"):
     # lets several test runs share one server without sharing a test database
     DATABASES["default"]["TEST"] = {"NAME": os.environ["IOP_TEST_DB"]}
@@ -232,12 +245,29 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "iop",
+# CACHE_URL (redis://host:6379/0, rediss:// for TLS) shares one cache between every app
+# server, through Django's own Redis backend; unset, each process has its own memory.
+# Nothing another server must see relies on the local one (docs/scaling.md).
+CACHE_URL = envsecret("CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "iop"),
+            # a Redis that is down must not hang a page either
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "iop",
+        }
+    }
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -100,16 +100,16 @@ def test_a_missing_or_empty_secret_file_is_an_error(monkeypatch, tmp_path, conte
 # --- at start-up, as a deployment runs it ---------------------------------------------
 
 
-def _start(**env: str) -> subprocess.CompletedProcess[str]:
-    """Load the settings in a fresh interpreter and print a few of them."""
+SHOWN = "s.DEBUG, s.SECRET_KEY, s.DATABASES['default']['NAME'], s.EMAIL_HOST_PASSWORD"
+
+
+def _start(show: str = SHOWN, **env: str) -> subprocess.CompletedProcess[str]:
+    """Load the settings in a fresh interpreter and print a few of them (`show`)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
     for key in ("SECRET_KEY", "SECURE_SSL_REDIRECT", "EMAIL_USE_TLS"):
         base.pop(key, None)
     base.update(env)
-    code = (
-        "import django; from django.conf import settings as s; django.setup(); "
-        "print(s.DEBUG, s.SECRET_KEY, s.DATABASES['default']['NAME'], s.EMAIL_HOST_PASSWORD)"
-    )
+    code = f"import django; from django.conf import settings as s; django.setup(); print({show})"
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -145,3 +145,43 @@ def test_production_reads_its_secrets_from_files(tmp_path):
         "iop_from_file",
         "mail-pass",
     ]
+
+
+CACHE = "s.CACHES['default']['BACKEND'], s.CACHES['default'].get('LOCATION')"
+
+
+def test_without_cache_url_each_process_has_its_own_memory_cache():
+    result = _start(show=CACHE, CACHE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache", "iop"]
+
+
+def test_cache_url_shares_a_redis_cache_through_djangos_own_backend():
+    result = _start(show=CACHE, CACHE_URL="redis://cache.internal:6379/2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.internal:6379/2",
+    ]
+
+
+def test_a_cache_url_that_is_not_redis_stops_the_start():
+    result = _start(show=CACHE, CACHE_URL="memcached://cache.internal:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL must be a redis://" in result.stderr
+
+
+def test_connecting_to_the_database_gives_up_after_three_seconds():
+    result = _start(show="s.DATABASES['default']['OPTIONS']['connect_timeout']")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3"]
+    result = _start(
+        show="s.DATABASES['default']['OPTIONS']['connect_timeout']", DATABASE_CONNECT_TIMEOUT="5"
+    )
+    assert result.stdout.split() == ["5"]
+
+
+def test_server_side_cursors_can_be_turned_off_for_a_transaction_pooler():
+    shown = "s.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS']"
+    assert _start(show=shown).stdout.split() == ["False"]
+    assert _start(show=shown, DISABLE_SERVER_SIDE_CURSORS="1").stdout.split() == ["True"]

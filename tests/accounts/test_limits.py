@@ -1,8 +1,12 @@
 """Every limit answers 429 with its page and Retry-After; the password-reset e-mail is
 limited per address and per account, and says the same whether or not an account exists."""
 
+import contextlib
+import threading
+
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -114,3 +118,34 @@ def test_a_two_factor_code_sent_while_waiting_is_refused_with_429(db):
     assert second.status_code == 429
     assert int(second["Retry-After"]) >= 1
     assert "Too soon after a wrong code" in second.content.decode()
+
+
+def test_two_attempts_at_once_are_both_counted(monkeypatch, clock):
+    """Two servers counting the same address at the same moment: the second waits for
+    the first's write, so a limit of one lets exactly one through."""
+    both_read = threading.Barrier(2, timeout=0.5)
+
+    class SlowToRead:
+        """The cache, with each read of the stamps held until the other thread read too."""
+
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def get(self, key, default=None):
+            value = cache.get(key, default)
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_read.wait()  # without the lock both would read the empty list here
+            return value
+
+    monkeypatch.setattr(throttle, "cache", SlowToRead())
+    answers = []
+
+    def one() -> None:
+        answers.append(throttle.attempt("test-scope", "198.51.100.9", limit=1, window=60))
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(answers) == [0.0, 60.0]
