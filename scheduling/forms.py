@@ -20,6 +20,7 @@ from scheduling.models import (
     Room,
     Session,
     SessionType,
+    Site,
     Track,
     Weekday,
 )
@@ -147,12 +148,26 @@ class WeekForm(ClinicDatesMixin, forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
+    site = forms.TypedChoiceField(
+        label="Site",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="A program's week shows one site at a time.",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
     def __init__(self, *args, can_choose: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if can_choose:
             self.fields["show"].choices = self.show_choices()
         else:
             del self.fields["show"]
+        sites = [(s.pk, s.name) for s in Site.objects.all()] if can_choose else []
+        if sites:
+            self.fields["site"].choices = sites
+        else:  # one location (or none recorded): nothing to choose
+            del self.fields["site"]
         for name in [n for n in self.errors if n in self.fields] if self.is_bound else []:
             widget = self.fields[name].widget
             widget.attrs["class"] += " is-invalid"

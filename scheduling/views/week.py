@@ -20,8 +20,9 @@ from scheduling.forms import (
     counselors,
     staff_name,
 )
-from scheduling.models import Attendee, Room, Session
+from scheduling.models import Attendee, Room, Session, Site
 from scheduling.views.common import STAFF, week_query
+from scheduling.weekcells import add_cells
 from scheduling.weekgrid import build_week
 
 
@@ -79,6 +80,20 @@ def schedule_home(request: HttpRequest) -> HttpResponse:
     return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
 
+def _site_for(user, form: WeekForm, scope: Scope) -> Site | None:
+    """The site a program's week shows: the one asked for, else the user's own, else the
+    first. None where there is nothing to choose (one location, or a person's week)."""
+    if not scope.shows_counselors or scope.show.startswith("room-") or "site" not in form.fields:
+        return None
+    choices = dict(form.fields["site"].choices)
+    asked = form.cleaned_data.get("site") if form.is_bound and form.is_valid() else None
+    pk = asked or next(
+        (pk for pk in user.sites.values_list("pk", flat=True) if pk in choices), None
+    )
+    pk = pk or next(iter(choices))
+    return Site(pk=pk, name=choices[pk])
+
+
 @role_required(*STAFF)
 def week(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -90,11 +105,20 @@ def week(request: HttpRequest) -> HttpResponse:
         show = form.cleaned_data.get("show", "")
     monday = clinictime.monday_of(day)
     scope = _scope(user, show)
-    sessions = list(scope.sessions.in_week(monday).for_calendar().prefetch_related("counselors"))
-    grid = build_week(sessions, monday=monday, today=today)
+    site = _site_for(user, form, scope)
+    sessions = scope.sessions.in_week(monday)
+    if site is not None:
+        sessions = sessions.filter(room__site=site.pk)
+    items = list(sessions.for_grid(counselor_names=scope.shows_counselors))
+    grid = build_week(items, monday=monday, today=today)
+    add_cells(grid.days, shows_counselors=scope.shows_counselors)
     if not form.is_bound:
-        form.initial = {"date": day, "show": scope.show}
-    types = {s.session_type.slug: s.session_type for s in sessions}
+        form.initial = {"date": day, "show": scope.show, "site": site and site.pk}
+    elif site is not None and not form.data.get("site"):
+        form.data = form.data.copy()  # the select shows the site drawn
+        form.data["site"] = str(site.pk)
+    site_pk = site.pk if site else None
+    types = {s.session_type.slug: s.session_type for s in items}
     return render(
         request,
         "scheduling/week.html",
@@ -102,12 +126,13 @@ def week(request: HttpRequest) -> HttpResponse:
             "form": form,
             "grid": grid,
             "scope": scope,
+            "site": site,
             "monday": monday,
             "sunday": monday + timedelta(days=6),
             "is_this_week": monday == clinictime.monday_of(today),
-            "previous_url": week_query(monday - timedelta(days=7), scope.show),
-            "next_url": week_query(monday + timedelta(days=7), scope.show),
-            "today_url": week_query(today, scope.show),
+            "previous_url": week_query(monday - timedelta(days=7), scope.show, site_pk),
+            "next_url": week_query(monday + timedelta(days=7), scope.show, site_pk),
+            "today_url": week_query(today, scope.show, site_pk),
             "legend": sorted(types.values(), key=lambda t: (t.order, t.name)),
             "can_book": True,
             "panels": hooks.week_panels(request, monday, today),

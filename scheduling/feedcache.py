@@ -1,0 +1,107 @@
+"""The iCal feeds' cache: each counselor's feed body is kept in the Django cache under a
+version, and any change to one of the feed's sessions moves the version on.
+
+Calendar apps poll a feed every few minutes, almost always to find it unchanged: the
+body is built once per version (and per clinic day, since the feed's window moves with
+the date) and then answered from the cache, or with a bare 304 when the app sends back
+the ETag it holds. Versions live in the shared cache, so every app server sees a bump.
+
+What moves a version on:
+- one counselor's: a session they are linked to is saved or deleted, or a link to them
+  is made or removed (the signals in scheduling.signals), and the services' bulk writes,
+  which send no signals, call `sessions_changed` themselves;
+- every feed's: a room, track or session type is saved (a name shown in many feeds).
+The bump is made at once and again after the transaction commits, so a feed rebuilt
+from the data before the commit is never kept under the new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.cache import cache
+from django.db import transaction
+
+ALL = "ical:v:all"
+BODY_SECONDS = 24 * 3600
+
+
+def _user_key(user_id: int) -> str:
+    return f"ical:v:u{user_id}"
+
+
+def _new_version() -> int:
+    return time.time_ns()
+
+
+def _bump(keys: list[str]) -> None:
+    version = _new_version()
+    cache.set_many(dict.fromkeys(keys, version), None)
+
+
+def bump(keys: list[str]) -> None:
+    _bump(keys)
+    transaction.on_commit(lambda: _bump(keys))
+
+
+def counselors_changed(user_ids: Iterable[int]) -> None:
+    """The feeds of these counselors are out of date."""
+    keys = [_user_key(pk) for pk in sorted(set(user_ids))]
+    if keys:
+        bump(keys)
+
+
+def sessions_changed(session_ids: Iterable[int]) -> None:
+    """These sessions changed (or are about to be deleted): their counselors' feeds are
+    out of date."""
+    from scheduling.models import SessionCounselor
+
+    ids = list(session_ids)
+    if ids:
+        counselors_changed(
+            SessionCounselor.objects.filter(session_id__in=ids).values_list(
+                "counselor_id", flat=True
+            )
+        )
+
+
+def all_changed() -> None:
+    """A name shown in many feeds changed (room, track, session type), or data was
+    written in bulk (the demo seeding): every feed is out of date."""
+    bump([ALL])
+
+
+@dataclass(frozen=True)
+class Entry:
+    etag: str
+    key: str
+
+
+def entry(user_id: int, day: date) -> Entry:
+    """The cache key and ETag of a counselor's feed as it is now."""
+    versions = cache.get_many([ALL, _user_key(user_id)])
+    # a version lost from the cache (evicted, restarted) starts a new one: never an old
+    # body under it
+    missing = [k for k in (ALL, _user_key(user_id)) if k not in versions]
+    if missing:
+        version = _new_version()
+        for key in missing:
+            if cache.add(key, version, None):
+                versions[key] = version
+            else:
+                versions[key] = cache.get(key, version)
+    raw = f"{user_id}:{versions[ALL]}:{versions[_user_key(user_id)]}:{day.isoformat()}"
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return Entry(etag=f'"{digest}"', key=f"ical:body:{digest}")
+
+
+def get_body(e: Entry) -> bytes | None:
+    return cache.get(e.key)
+
+
+def set_body(e: Entry, body: bytes) -> None:
+    cache.set(e.key, body, BODY_SECONDS)
