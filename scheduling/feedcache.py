@@ -1,5 +1,6 @@
-"""The iCal feeds' cache: each counselor's feed body is kept in the Django cache under a
-version, and any change to one of the feed's sessions moves the version on.
+"""Versions of the schedule in the Django cache, for what is built from it once and then
+kept: each counselor's iCal feed and week grid, under their own version, and the other
+week grids (a program's, a room's) under the version of any change.
 
 Calendar apps poll a feed every few minutes, almost always to find it unchanged: the
 body is built once per version (and per clinic day, since the feed's window moves with
@@ -7,10 +8,11 @@ the date) and then answered from the cache, or with a bare 304 when the app send
 the ETag it holds. Versions live in the shared cache, so every app server sees a bump.
 
 What moves a version on:
-- one counselor's: a session they are linked to is saved or deleted, or a link to them
-  is made or removed (the signals in scheduling.signals), and the services' bulk writes,
-  which send no signals, call `sessions_changed` themselves;
-- every feed's: a room, track or session type is saved (a name shown in many feeds).
+- one counselor's (and the "any change" one): a session they are linked to is saved or
+  deleted, a patient joins or leaves it (the count on the grid), or a link to them is
+  made or removed (the signals in scheduling.signals); the services' bulk writes, which
+  send no signals, call `sessions_changed` or `counselors_changed` themselves;
+- everything's: a room, track or session type is saved (a name shown in many places).
 The bump is made at once and again after the transaction commits, so a feed rebuilt
 from the data before the commit is never kept under the new version.
 """
@@ -27,6 +29,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 ALL = "ical:v:all"
+ANY = "ical:v:any"
+GRID_SECONDS = 3600
 BODY_SECONDS = 24 * 3600
 
 
@@ -52,7 +56,7 @@ def counselors_changed(user_ids: Iterable[int]) -> None:
     """The feeds of these counselors are out of date."""
     keys = [_user_key(pk) for pk in sorted(set(user_ids))]
     if keys:
-        bump(keys)
+        bump([ANY, *keys])
 
 
 def sessions_changed(session_ids: Iterable[int]) -> None:
@@ -81,22 +85,37 @@ class Entry:
     key: str
 
 
-def entry(user_id: int, day: date) -> Entry:
-    """The cache key and ETag of a counselor's feed as it is now."""
-    versions = cache.get_many([ALL, _user_key(user_id)])
+def _versions(keys: list[str]) -> str:
+    versions = cache.get_many(keys)
     # a version lost from the cache (evicted, restarted) starts a new one: never an old
     # body under it
-    missing = [k for k in (ALL, _user_key(user_id)) if k not in versions]
-    if missing:
-        version = _new_version()
-        for key in missing:
-            if cache.add(key, version, None):
-                versions[key] = version
-            else:
-                versions[key] = cache.get(key, version)
-    raw = f"{user_id}:{versions[ALL]}:{versions[_user_key(user_id)]}:{day.isoformat()}"
-    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    for key in keys:
+        if key not in versions:
+            version = _new_version()
+            versions[key] = version if cache.add(key, version, None) else cache.get(key, version)
+    return ":".join(str(versions[key]) for key in keys)
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def entry(user_id: int, day: date) -> Entry:
+    """The cache key and ETag of a counselor's feed as it is now."""
+    digest = _digest(f"{user_id}:{_versions([ALL, _user_key(user_id)])}:{day.isoformat()}")
     return Entry(etag=f'"{digest}"', key=f"ical:body:{digest}")
+
+
+def names_version() -> str:
+    """The version of the names shown in many places (rooms, tracks, session types)."""
+    return _versions([ALL])
+
+
+def grid_key(*, counselor_id: int | None, what: str) -> str:
+    """The cache key of a week grid as it is now: a counselor's under their version, any
+    other under the version of any change. `what` says which grid (scope, week, today)."""
+    keys = [ALL, _user_key(counselor_id) if counselor_id else ANY]
+    return f"week:grid:{_digest(f'{what}:{_versions(keys)}')}"
 
 
 def get_body(e: Entry) -> bytes | None:

@@ -447,6 +447,7 @@ def _add_attendees(session: Session, patient_ids: Iterable[int], result: SeriesR
     try:
         with transaction.atomic():
             Attendee.objects.bulk_create(rows)
+        feedcache.sessions_changed([session.pk])  # bulk_create sends no signal
         return
     except IntegrityError as exc:
         if _exclusion_constraint(exc) is None:

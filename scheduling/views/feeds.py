@@ -78,13 +78,15 @@ def _etags(header: str) -> set[str]:
 
 def _build(feed: CalendarFeed, now: datetime, today: date) -> bytes:
     # whole clinic days, so the body is the same all day until a session changes
-    sessions = (
-        Session.objects.filter(
-            counselor_links__counselor=feed.user,
-            start__gte=clinictime.local_midnight(today - timedelta(days=ical.PAST_DAYS)),
-            start__lt=clinictime.local_midnight(today + timedelta(days=ical.FUTURE_DAYS)),
-        )
-        .select_related("session_type", "track", "room")
-        .order_by("start")
+    sessions = Session.objects.filter(
+        counselor_links__counselor=feed.user,
+        start__gte=clinictime.local_midnight(today - timedelta(days=ical.PAST_DAYS)),
+        start__lt=clinictime.local_midnight(today + timedelta(days=ical.FUTURE_DAYS)),
+    ).order_by("start", "pk")
+    return ical.build_calendar(
+        sessions,
+        owner=staff_name(feed.user),
+        now=now,
+        names_version=feedcache.names_version(),
+        owner_id=feed.user_id,
     )
-    return ical.build_calendar(sessions, owner=staff_name(feed.user), now=now)

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scheduling import clinictime
@@ -170,3 +172,37 @@ def test_an_inactive_counselors_feed_is_gone_even_when_cached(anon_client, url, 
     counselor.is_active = False
     counselor.save()
     assert anon_client.get(url).status_code == 404
+
+
+def test_a_rebuild_reads_whole_only_the_sessions_that_changed(
+    anon_client, url, mine, patient, counselor, room, tomorrow, django_assert_num_queries
+):
+    later = book(AdmissionFactory().patient, counselor, room, tomorrow, "15:00")
+    first = anon_client.get(url)
+    reschedule_session(
+        session=later, start=at(tomorrow, "16:00"), minutes=50, room=room, by=counselor
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        rebuilt = anon_client.get(url)
+    # the feed's row, every session's id and stamp, and the one that changed
+    assert len(ctx.captured_queries) == 3
+    whole = ctx.captured_queries[2]["sql"]
+    assert f'"scheduling_session"."id" IN ({later.pk})' in whole
+    events = _events(rebuilt)
+    assert events[f"session-{later.pk}@127.0.0.1"]["DTSTART"].dt == clinictime.local(
+        at(tomorrow, "16:00")
+    )
+    assert (
+        events[f"session-{mine.pk}@127.0.0.1"].to_ical()
+        == _events(first)[f"session-{mine.pk}@127.0.0.1"].to_ical()
+    )
+
+
+def test_a_renamed_track_rebuilds_every_event(anon_client, url, counselor, track, tomorrow):
+    day = tomorrow + timedelta(days=(7 - tomorrow.weekday()) % 7)
+    generate_track_sessions(track=track, start=day, end=day + timedelta(days=1))
+    assert "IOP Morning" in anon_client.get(url).content.decode()
+    track.name = "IOP Sunrise"
+    track.save()
+    body = anon_client.get(url).content.decode()
+    assert "IOP Sunrise" in body and "IOP Morning" not in body
