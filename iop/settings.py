@@ -239,6 +239,10 @@ CACHES = {
     }
 }
 
+# Keep built iCal feeds and week grids in the cache (scheduling.feedcache): only right
+# when every process shares one cache, so on by default only with CACHE_URL.
+SCHEDULE_CACHE = False
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -32,6 +33,14 @@ ALL = "ical:v:all"
 ANY = "ical:v:any"
 GRID_SECONDS = 3600
 BODY_SECONDS = 24 * 3600
+
+
+def enabled() -> bool:
+    """Whether builds are kept at all. A version bumped in one process's local-memory
+    cache is unseen by the other gunicorn workers and app servers, which would go on
+    answering the old feed or grid: builds are only kept when every process shares one
+    cache (settings.SCHEDULE_CACHE, on when CACHE_URL is set)."""
+    return bool(settings.SCHEDULE_CACHE)
 
 
 def _user_key(user_id: int) -> str:
@@ -116,6 +125,11 @@ def grid_key(*, counselor_id: int | None, what: str) -> str:
     other under the version of any change. `what` says which grid (scope, week, today)."""
     keys = [ALL, _user_key(counselor_id) if counselor_id else ANY]
     return f"week:grid:{_digest(f'{what}:{_versions(keys)}')}"
+
+
+def body_etag(body: bytes) -> str:
+    """The ETag of a feed built afresh (builds not kept): its own digest."""
+    return f'"{hashlib.sha256(body).hexdigest()[:32]}"'
 
 
 def get_body(e: Entry) -> bytes | None:

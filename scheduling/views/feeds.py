@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
@@ -54,22 +55,38 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such calendar.")
     now = timezone.now()
     today = clinictime.local(now).date()
-    cached = feedcache.entry(feed.user_id, today)
-    if cached.etag in _etags(request.headers.get("If-None-Match", "")):
+    body, etag = _body_and_etag(feed, now, today)
+    if etag in _etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
-        body = feedcache.get_body(cached)
-        if body is None:
-            body = _build(feed, now, today)
-            feedcache.set_body(cached, body)
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response = HttpResponse(body(), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="schedule.ics"'
-    response["ETag"] = cached.etag
+    response["ETag"] = etag
     # no patient data: the app may keep it, but asks each time (ETag) whether it changed
     response["Cache-Control"] = "private, no-cache"
     setattr(response, KEEP_CACHE_CONTROL, True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _body_and_etag(
+    feed: CalendarFeed, now: datetime, today: date
+) -> tuple[Callable[[], bytes], str]:
+    """The feed's body (built only when asked for) and its ETag: from the kept build of
+    this version, or, when builds are not kept, built now and its own digest."""
+    if not feedcache.enabled():
+        body = _build(feed, now, today)
+        return (lambda: body), feedcache.body_etag(body)
+    cached = feedcache.entry(feed.user_id, today)
+
+    def kept() -> bytes:
+        body = feedcache.get_body(cached)
+        if body is None:
+            body = _build(feed, now, today)
+            feedcache.set_body(cached, body)
+        return body
+
+    return kept, cached.etag
 
 
 def _etags(header: str) -> set[str]:
@@ -87,6 +104,6 @@ def _build(feed: CalendarFeed, now: datetime, today: date) -> bytes:
         sessions,
         owner=staff_name(feed.user),
         now=now,
-        names_version=feedcache.names_version(),
-        owner_id=feed.user_id,
+        names_version=feedcache.names_version() if feedcache.enabled() else "",
+        owner_id=feed.user_id if feedcache.enabled() else None,
     )

@@ -143,8 +143,12 @@ def _grid_html(scope: Scope, site_pk: int | None, monday: date, today: date) -> 
     """The grid and its legend, built once per version of the schedule it shows
     (scheduling.feedcache) and kept in the cache: the same for everyone who may see it."""
     what = f"{scope.show or 'own'}:{scope.counselor_id}:{site_pk}:{monday}:{today}"
-    key = feedcache.grid_key(counselor_id=scope.counselor_id, what=what)
-    html = cache.get(key)
+    key = (
+        feedcache.grid_key(counselor_id=scope.counselor_id, what=what)
+        if feedcache.enabled()
+        else None
+    )
+    html = cache.get(key) if key else None
     if html is None:
         sessions = scope.sessions.in_week(monday)
         if site_pk is not None:
@@ -161,5 +165,6 @@ def _grid_html(scope: Scope, site_pk: int | None, monday: date, today: date) -> 
                 "legend": sorted(types.values(), key=lambda t: (t.order, t.name)),
             },
         )
-        cache.set(key, html, feedcache.GRID_SECONDS)
+        if key:
+            cache.set(key, html, feedcache.GRID_SECONDS)
     return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)

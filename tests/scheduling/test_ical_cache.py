@@ -206,3 +206,20 @@ def test_a_renamed_track_rebuilds_every_event(anon_client, url, counselor, track
     track.save()
     body = anon_client.get(url).content.decode()
     assert "IOP Sunrise" in body and "IOP Morning" not in body
+
+
+def test_without_a_shared_cache_nothing_is_kept(anon_client, url, mine, tomorrow, settings):
+    """Local memory is one process's: a change made through another gunicorn worker would
+    bump only that worker's versions. Without CACHE_URL every answer is built afresh, and
+    the ETag is the body's own digest."""
+    settings.SCHEDULE_CACHE = False
+    first = anon_client.get(url)
+    assert anon_client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    # a change that bumps no version here (as if made by another process)
+    type(mine).objects.filter(pk=mine.pk).update(
+        start=at(tomorrow, "15:00"), end=at(tomorrow, "15:50"), updated_at=at(tomorrow, "08:00")
+    )
+    response = anon_client.get(url, headers={"if-none-match": first["ETag"]})
+    assert response.status_code == 200
+    event = _events(response)[f"session-{mine.pk}@127.0.0.1"]
+    assert event["DTSTART"].dt == clinictime.local(at(tomorrow, "15:00"))

@@ -84,3 +84,14 @@ def test_a_renamed_room_shows_at_once(counselor_client, mine, room):
     room.name = "Counseling Room 1 (upstairs)"
     room.save()
     assert "Counseling Room 1 (upstairs)" in _get(counselor_client)[0]
+
+
+def test_without_a_shared_cache_the_grid_is_built_each_time(counselor_client, mine, settings):
+    settings.SCHEDULE_CACHE = False
+    _get(counselor_client, date="2026-01-05")
+    _, first = _get(counselor_client)
+    # a change that bumps no version here (as if made through another gunicorn worker)
+    type(mine).objects.filter(pk=mine.pk).update(start=at(DAY, "15:00"), end=at(DAY, "15:50"))
+    html, again = _get(counselor_client)
+    assert "3:00 PM" in html
+    assert again == first
