@@ -123,6 +123,9 @@ class PermissionsPolicyMiddleware:
 
 
 NO_STORE = "no-store, private"
+# Set (True) on a response that holds no patient data and whose own Cache-Control is to
+# be kept: the iCal feed, revalidated by ETag (scheduling.views.feeds).
+KEEP_CACHE_CONTROL = "iop_keep_cache_control"
 
 
 def is_public_response(request: HttpRequest) -> bool:
@@ -139,7 +142,8 @@ class NoStoreMiddleware:
     """`Cache-Control: no-store, private` on every staff response and on every response
     to a signed-in user, so neither the browser nor a proxy keeps a copy of a page that
     may show patient data (docs/security.md "Headers"). A view's own never_cache (which
-    says more) is kept; anything else is replaced. Outermost but for the security
+    says more) is kept, and so is the header of a response marked KEEP_CACHE_CONTROL;
+    anything else is replaced. Outermost but for the security
     middleware, so redirects and refusals made by other middleware get it too."""
 
     def __init__(self, get_response):
@@ -148,7 +152,7 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not is_public_response(request):
-            if not forbids_storing(response):
+            if not forbids_storing(response) and not getattr(response, KEEP_CACHE_CONTROL, False):
                 response.headers["Cache-Control"] = NO_STORE
                 response.headers.pop("Expires", None)
         elif "public" in cache_directives(response):

@@ -59,6 +59,7 @@ class Request:
     data: Callable[[int], dict] | None = None  # POST body for the i-th request
     extra: Callable[[int], dict] = field(default=lambda i: {})
     expect: int = 200
+    before: Callable[[int], None] | None = None  # run before the i-th request, untimed
 
 
 def _url(names: tuple[str, ...], *args: Any, **kwargs: Any) -> str:
@@ -216,11 +217,35 @@ def page_caseload() -> Request:
     return Request(url=_url(("scheduling:caseload",)), user=_busiest_counselor())
 
 
-def page_ical() -> Request:
+def _ical_url_and_user():
     CalendarFeed = _model("scheduling.CalendarFeed")
     feed, _ = CalendarFeed.objects.get_or_create(user=_busiest_counselor())
     url = _url(("scheduling:ical-feed", "scheduling:calendar-feed"), token=feed.token)
-    return Request(url=url)
+    return url, feed.user_id
+
+
+def page_ical() -> Request:
+    """The feed as calendar apps mostly find it: unchanged since it was last built."""
+    return Request(url=_ical_url_and_user()[0])
+
+
+def page_ical_304() -> Request:
+    """A calendar app that sends back the ETag it holds."""
+    url, _user_id = _ical_url_and_user()
+    etag = Client().get(url).get("ETag")
+    if not etag:
+        raise Missing("the feed sends no ETag yet")
+    return Request(url=url, extra=lambda i: {"HTTP_IF_NONE_MATCH": etag}, expect=304)
+
+
+def page_ical_rebuilt() -> Request:
+    """The first request after one of the feed's sessions changed."""
+    url, user_id = _ical_url_and_user()
+    try:
+        from scheduling import feedcache
+    except ImportError:
+        raise Missing("the feed has no cache yet") from None
+    return Request(url=url, before=lambda i: feedcache.counselors_changed([user_id]))
 
 
 def _longest_stay():
@@ -305,7 +330,9 @@ PAGES: list[tuple[str, Callable[[], Request]]] = [
     ("counselor's week", page_counselor_week),
     ("program's week", page_program_week),
     ("caseload + weekly hours", page_caseload),
-    ("iCal feed", page_ical),
+    ("iCal feed (unchanged)", page_ical),
+    ("iCal feed (304)", page_ical_304),
+    ("iCal feed (rebuilt)", page_ical_rebuilt),
     ("treatment plan", page_plan),
     ("chart timeline (longest stay)", page_chart),
     ("group note (12 patients)", page_group_note),
@@ -379,11 +406,16 @@ def measure(name: str, build: Callable[[], Request], requests: int, warmup: int)
     client = _client_for(req.user)
     counter = 0
 
+    def prepare() -> None:
+        if req.before is not None:
+            req.before(counter + 1)
+
     def one():
         nonlocal counter
         counter += 1
         return _send(client, req, counter)
 
+    prepare()
     response = one()
     if response.status_code != req.expect:
         return {
@@ -392,9 +424,11 @@ def measure(name: str, build: Callable[[], Request], requests: int, warmup: int)
             "reason": f"HTTP {response.status_code} (expected {req.expect}) for {req.url}",
         }
     for _ in range(warmup):
+        prepare()
         one()
     samples, cpu = [], []
     for _ in range(requests):
+        prepare()  # untimed
         started, started_cpu = time.perf_counter(), time.process_time()
         response = one()
         samples.append((time.perf_counter() - started) * 1000)
@@ -403,6 +437,7 @@ def measure(name: str, build: Callable[[], Request], requests: int, warmup: int)
             return {"page": name, "status": "error", "reason": f"HTTP {response.status_code}"}
     counts = []
     for _ in range(3):
+        prepare()
         with CaptureQueriesContext(connection) as ctx:
             response = one()
         counts.append(len(ctx.captured_queries))

@@ -269,6 +269,10 @@ else:
         }
     }
 
+# Keep built iCal feeds and week grids in the cache (scheduling.feedcache): only right
+# when every process shares one cache, so on by default only with CACHE_URL.
+SCHEDULE_CACHE = envbool("SCHEDULE_CACHE", "1" if CACHE_URL else "0")
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"

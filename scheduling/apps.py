@@ -15,4 +15,5 @@ class SchedulingConfig(AppConfig):
         from scheduling.access import session_patient_ids
 
         register_counselor_access(session_patient_ids)
-        from scheduling import home_panels  # noqa: F401  (registers the staff-home panel)
+        # the staff-home panel; the signals keeping the iCal feeds' cache in step
+        from scheduling import home_panels, signals  # noqa: F401

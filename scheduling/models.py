@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import (
     ArrayField,
     DateRangeField,
@@ -24,7 +25,8 @@ from django.contrib.postgres.fields import (
     RangeOperators,
 )
 from django.db import models
-from django.db.models import Count, Func, Q
+from django.db.models import Count, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,8 +59,30 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+class Site(models.Model):
+    """One of the clinic's locations: its rooms, and the staff who work there (whose
+    program week opens on it)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="sites",
+        blank=True,
+        help_text="Their program's week opens on this site.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Room(models.Model):
     name = models.CharField(max_length=60, unique=True)
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="rooms"
+    )
     seats = models.PositiveSmallIntegerField(null=True, blank=True)
     is_active = models.BooleanField("in use", default=True)
 
@@ -279,6 +303,31 @@ class SessionQuerySet(models.QuerySet):
             )
             .order_by("start", "pk")
         )
+
+    def for_grid(self, *, counselor_names: bool = False) -> SessionQuerySet:
+        """What a week grid draws, in one query: the type, track and room joined, the
+        attendee count and (for grids of many counselors) the counselors' names as
+        subqueries, so no row is multiplied and nothing is fetched per session."""
+        attendees = (
+            Attendee.objects.filter(session=OuterRef("pk"))
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        qs = self.select_related("session_type", "track", "room").annotate(
+            attendee_count=Coalesce(Subquery(attendees), 0)
+        )
+        if counselor_names:
+            full = Concat("counselor__first_name", Value(" "), "counselor__last_name")
+            name = Coalesce(NullIf(Trim(full), Value("")), "counselor__username")
+            links = (
+                SessionCounselor.objects.filter(session=OuterRef("pk"))
+                .order_by("pk")
+                .values_list(name)
+            )
+            qs = qs.annotate(counselor_names=ArraySubquery(links))
+        return qs.order_by("start", "pk")
 
 
 class Session(models.Model):

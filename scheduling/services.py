@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.validators import clean_reason, validate_date_between
 from intake.models import Admission, Patient
-from scheduling import clinictime, limits
+from scheduling import clinictime, feedcache, limits
 from scheduling.audit import record_for_patients
 from scheduling.models import (
     PARTIAL_ATTENDANCE,
@@ -419,6 +419,7 @@ def _create_occurrence(track: Track, day: date, result: SeriesResult) -> Session
                 SessionCounselor(session=session, counselor_id=pk, start=start, end=end)
                 for pk in counselor_ids
             )
+            feedcache.counselors_changed(counselor_ids)  # bulk_create sends no signal
     except IntegrityError as exc:
         conflict = _conflict(
             exc, start=start, end=end, room=track.room, counselor_ids=counselor_ids
@@ -446,6 +447,7 @@ def _add_attendees(session: Session, patient_ids: Iterable[int], result: SeriesR
     try:
         with transaction.atomic():
             Attendee.objects.bulk_create(rows)
+        feedcache.sessions_changed([session.pk])  # bulk_create sends no signal
         return
     except IntegrityError as exc:
         if _exclusion_constraint(exc) is None:
@@ -519,6 +521,7 @@ def update_track_pattern(*, track: Track, now: datetime | None = None) -> Series
                         for pk in counselor_ids
                         if pk not in have
                     )
+                    feedcache.counselors_changed(set(counselor_ids) - have)
                     _sync_copies(session)
             except IntegrityError as exc:
                 raise _conflict(

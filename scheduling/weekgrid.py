@@ -32,6 +32,7 @@ class Block:
     lanes: int = 1  # lanes of its cluster of overlapping blocks
     column: int = 1  # 1-based column inside the day, and how many it spans
     columns: int = 1
+    html: str = ""  # the block drawn (scheduling.weekcells)
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Day:
     is_today: bool
     blocks: list[Block] = field(default_factory=list)
     lanes: int = 1
+    html: str = ""  # its blocks drawn (scheduling.weekcells)
 
 
 @dataclass

@@ -29,6 +29,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Production hashes passwords slowly on purpose; tests sign in hundreds of times.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# One process, one local-memory cache: keeping schedule builds is right here, as with a
+# shared CACHE_URL in production (scheduling.feedcache.enabled).
+settings.SCHEDULE_CACHE = True
+
 
 # Rows that data migrations make and every test may rely on: (module, function).
 REFERENCE_DATA = (

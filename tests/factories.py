@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from intake.models import Admission, Inquiry, Patient
 from programs.models import Program, Service
-from scheduling.models import Room, SessionType, Track
+from scheduling.models import Room, SessionType, Site, Track
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -101,6 +101,14 @@ class AdmissionFactory(factory.django.DjangoModelFactory):
     program = factory.LazyFunction(lambda: program("IOP"))
     start_date = recent_day(0, 30)
     primary_counselor = factory.SubFactory(UserFactory)
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Site {n}")
 
 
 class RoomFactory(factory.django.DjangoModelFactory):

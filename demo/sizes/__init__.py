@@ -28,6 +28,7 @@ from django.db import connection
 from demo.sizes.plan import plan_site
 from demo.sizes.seeding import seed_site
 from demo.sizes.shape import SITE_NAMES, SITES_BY_SIZE, SiteShape, room_name
+from scheduling import feedcache
 from scheduling.models import Room
 
 __all__ = ["SITE_NAMES", "SITES_BY_SIZE", "SiteShape", "plan_site", "seed_site", "seed_size"]
@@ -42,6 +43,7 @@ def seed_size(size: str, *, scale: float = 1.0, today: date | None = None) -> di
         for kind, count in seed_site(index, scale=scale, today=today).items():
             created[kind] += count
     if created:
+        feedcache.all_changed()  # sessions written in bulk send no signals
         # fresh planner statistics after a bulk load, as autovacuum would gather later:
         # without them PostgreSQL plans for the tables' old, tiny sizes
         with connection.cursor() as cursor:

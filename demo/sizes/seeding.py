@@ -47,6 +47,7 @@ from scheduling import clinictime
 from scheduling.models import (
     Room,
     SessionType,
+    Site,
     Track,
     TrackEnrollment,
 )
@@ -103,8 +104,10 @@ def seed_site(index: int, *, scale: float = 1.0, today: date | None = None) -> d
     people = _staff(site.lower(), shape, fake)
     intake_staff = [u for role, u in people if role == INTAKE]
     counselors = [u for role, u in people if role == COUNSELOR]
+    place = Site.objects.create(name=site)
+    place.staff.set([u for _, u in people])
     rooms = Room.objects.bulk_create(
-        Room(name=room_name(index, n + 1), seats=14 if n < shape.rooms // 2 else 3)
+        Room(name=room_name(index, n + 1), site=place, seats=14 if n < shape.rooms // 2 else 3)
         for n in range(shape.rooms)
     )
     planned_tracks, planned_patients, visits = plan_site(shape, rng)

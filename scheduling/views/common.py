@@ -10,8 +10,10 @@ from accounts.roles import COUNSELOR, DIRECTOR, INTAKE
 STAFF = (INTAKE, COUNSELOR, DIRECTOR)
 
 
-def week_query(day: date, show: str = "") -> str:
+def week_query(day: date, show: str = "", site: int | None = None) -> str:
     params = {"date": day.isoformat()}
     if show:
         params["show"] = show
+    if site:
+        params["site"] = str(site)
     return "?" + urlencode(params)

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from accounts.decorators import role_required
 from accounts.roles import COUNSELOR, roles_of
 from programs.models import Program
-from scheduling import clinictime, hooks
+from scheduling import clinictime, feedcache, hooks
 from scheduling.access import sees_everything
 from scheduling.forms import (
     WeekForm,
     counselors,
     staff_name,
 )
-from scheduling.models import Attendee, Room, Session
+from scheduling.models import Attendee, Room, Session, Site
 from scheduling.views.common import STAFF, week_query
+from scheduling.weekcells import add_cells
 from scheduling.weekgrid import build_week
 
 
@@ -33,6 +37,7 @@ class Scope:
     sessions: QuerySet[Session]
     show: str = ""
     shows_counselors: bool = False
+    counselor_id: int | None = None  # one counselor's week: its cache follows their version
 
 
 def _scope(user, show: str) -> Scope:
@@ -43,6 +48,7 @@ def _scope(user, show: str) -> Scope:
             f"{staff_name(counselor)}'s week",
             Session.objects.filter(counselor_links__counselor=counselor),
             show,
+            counselor_id=counselor.pk,
         )
     if kind == "room":
         room = get_object_or_404(Room, pk=key)
@@ -51,7 +57,9 @@ def _scope(user, show: str) -> Scope:
         program = get_object_or_404(Program, code=key)
         return Scope(f"{program.name} ({program.code})", _program_sessions(program), show, True)
     if COUNSELOR in roles_of(user):
-        return Scope("My week", Session.objects.filter(counselor_links__counselor=user))
+        return Scope(
+            "My week", Session.objects.filter(counselor_links__counselor=user), counselor_id=user.pk
+        )
     program = Program.objects.filter(code=Program.Code.IOP).first()
     if program is None:
         return Scope("All sessions", Session.objects.all(), shows_counselors=True)
@@ -79,6 +87,20 @@ def schedule_home(request: HttpRequest) -> HttpResponse:
     return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
 
+def _site_for(user, form: WeekForm, scope: Scope) -> Site | None:
+    """The site a program's week shows: the one asked for, else the user's own, else the
+    first. None where there is nothing to choose (one location, or a person's week)."""
+    if not scope.shows_counselors or scope.show.startswith("room-") or "site" not in form.fields:
+        return None
+    choices = dict(form.fields["site"].choices)
+    asked = form.cleaned_data.get("site") if form.is_bound and form.is_valid() else None
+    pk = asked or next(
+        (pk for pk in user.sites.values_list("pk", flat=True) if pk in choices), None
+    )
+    pk = pk or next(iter(choices))
+    return Site(pk=pk, name=choices[pk])
+
+
 @role_required(*STAFF)
 def week(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -90,26 +112,59 @@ def week(request: HttpRequest) -> HttpResponse:
         show = form.cleaned_data.get("show", "")
     monday = clinictime.monday_of(day)
     scope = _scope(user, show)
-    sessions = list(scope.sessions.in_week(monday).for_calendar().prefetch_related("counselors"))
-    grid = build_week(sessions, monday=monday, today=today)
+    site = _site_for(user, form, scope)
     if not form.is_bound:
-        form.initial = {"date": day, "show": scope.show}
-    types = {s.session_type.slug: s.session_type for s in sessions}
+        form.initial = {"date": day, "show": scope.show, "site": site and site.pk}
+    elif site is not None and not form.data.get("site"):
+        form.data = form.data.copy()  # the select shows the site drawn
+        form.data["site"] = str(site.pk)
+    site_pk = site.pk if site else None
     return render(
         request,
         "scheduling/week.html",
         {
             "form": form,
-            "grid": grid,
+            "grid_html": _grid_html(scope, site_pk, monday, today),
             "scope": scope,
+            "site": site,
             "monday": monday,
             "sunday": monday + timedelta(days=6),
             "is_this_week": monday == clinictime.monday_of(today),
-            "previous_url": week_query(monday - timedelta(days=7), scope.show),
-            "next_url": week_query(monday + timedelta(days=7), scope.show),
-            "today_url": week_query(today, scope.show),
-            "legend": sorted(types.values(), key=lambda t: (t.order, t.name)),
+            "previous_url": week_query(monday - timedelta(days=7), scope.show, site_pk),
+            "next_url": week_query(monday + timedelta(days=7), scope.show, site_pk),
+            "today_url": week_query(today, scope.show, site_pk),
             "can_book": True,
             "panels": hooks.week_panels(request, monday, today),
         },
     )
+
+
+def _grid_html(scope: Scope, site_pk: int | None, monday: date, today: date) -> str:
+    """The grid and its legend, built once per version of the schedule it shows
+    (scheduling.feedcache) and kept in the cache: the same for everyone who may see it."""
+    what = f"{scope.show or 'own'}:{scope.counselor_id}:{site_pk}:{monday}:{today}"
+    key = (
+        feedcache.grid_key(counselor_id=scope.counselor_id, what=what)
+        if feedcache.enabled()
+        else None
+    )
+    html = cache.get(key) if key else None
+    if html is None:
+        sessions = scope.sessions.in_week(monday)
+        if site_pk is not None:
+            sessions = sessions.filter(room__site=site_pk)
+        items = list(sessions.for_grid(counselor_names=scope.shows_counselors))
+        grid = build_week(items, monday=monday, today=today)
+        add_cells(grid.days, shows_counselors=scope.shows_counselors)
+        types = {s.session_type.slug: s.session_type for s in items}
+        html = render_to_string(
+            "scheduling/_week_grid.html",
+            {
+                "grid": grid,
+                "monday": monday,
+                "legend": sorted(types.values(), key=lambda t: (t.order, t.name)),
+            },
+        )
+        if key:
+            cache.set(key, html, feedcache.GRID_SECONDS)
+    return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)

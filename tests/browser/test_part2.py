@@ -123,7 +123,7 @@ def test_print_and_disclose(page, live_server, shoot, intake_user, record, tmp_p
     page.get_by_role("link", name=patient.display_name).click()
     page.get_by_role("link", name="Disclose records").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Disclose records")
-    expect(page.get_by_role("radio")).to_have_count(2 + 3)  # two consents, three choices
+    expect(page.get_by_role("radio")).to_have_count(2 + 5)  # two consents, five kinds of record
     expect(page.get_by_text("Acme Logistics employee assistance program")).to_be_visible()
     expect(page.get_by_text("Revoked on")).to_be_visible()
     assert_accessible(page)

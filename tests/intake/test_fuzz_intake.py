@@ -132,7 +132,8 @@ def _disclosure_form(world, data: QueryDict):
 
 
 def _search(name: str, *, redirects: bool = False) -> Endpoint:
-    """A search box; the patient search answers with a redirect to its results page."""
+    """A search box; the patient and call-request searches answer with a redirect to
+    their results page."""
     return Endpoint(
         name=f"{name} (search)",
         client="intake_client",
@@ -180,7 +181,7 @@ ENDPOINTS = [
         watch=lambda w: (Inquiry,),
         strict_redirect=True,
     ),
-    _search("intake:inquiry-list"),
+    _search("intake:inquiry-list", redirects=True),
     _search("intake:patient-list", redirects=True),
     _list_get("intake:inquiry-list"),
     _list_get("intake:patient-list"),
