@@ -165,6 +165,20 @@ def test_cache_url_shares_a_redis_cache_through_djangos_own_backend():
     ]
 
 
+@pytest.mark.parametrize(
+    ("env", "kept"),
+    [
+        ({"CACHE_URL": ""}, "False"),
+        ({"CACHE_URL": "redis://cache.internal:6379/2"}, "True"),
+        ({"CACHE_URL": "redis://cache.internal:6379/2", "SCHEDULE_CACHE": "0"}, "False"),
+    ],
+)
+def test_schedule_builds_are_kept_only_in_a_shared_cache(env, kept):
+    result = _start(show="s.SCHEDULE_CACHE", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [kept]
+
+
 def test_a_cache_url_that_is_not_redis_stops_the_start():
     result = _start(show=CACHE, CACHE_URL="memcached://cache.internal:11211")
     assert result.returncode != 0
