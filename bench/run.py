@@ -49,18 +49,18 @@ SIZES = ("small", "clinic", "large")
 DEFAULT_OUTPUT = BENCH / "results" / "latest.md"
 QUICK_OUTPUT = ROOT / "artifacts" / "bench" / "quick.md"
 
-# The performance targets (2-core machine): (page, size, median under ms, the issue)
+# The performance targets (2-core machine): (page, size, median under ms, a note)
 TIMING_TARGETS = (
-    ("program's week", "clinic", 30, "issue 13"),
-    ("program's week", "large", 100, "issue 13"),
-    ("iCal feed (unchanged)", "large", 20, "issue 13"),
-    ("iCal feed (rebuilt)", "large", 100, "issue 13"),
+    ("program's week", "clinic", 30, ""),
+    ("program's week", "large", 100, ""),
+    ("iCal feed (unchanged)", "large", 20, ""),
+    ("iCal feed (rebuilt)", "large", 100, ""),
     ("counselor's week", "large", 30, ""),
     ("patient search", "large", 30, ""),
-    ("group note (12 patients)", "clinic", 50, "issue 11"),
-    ("treatment plan", "clinic", 50, "issue 11"),
-    ("chart timeline (longest stay)", "clinic", 50, "issue 11"),
-    ("director's dashboard", "large", 300, "issue 12"),
+    ("group note (12 patients)", "clinic", 50, ""),
+    ("treatment plan", "clinic", 50, ""),
+    ("chart timeline (longest stay)", "clinic", 50, ""),
+    ("director's dashboard", "large", 300, ""),
 )
 COUNSELOR_WEEK_RPS = 150  # under gunicorn at --connections (50)
 COUNSELOR_WEEK_P99_MS = 1000
@@ -499,7 +499,7 @@ def targets(sizes: list[str], measured: dict, load: dict | None) -> list[tuple[s
                 "n/a",
             )
         )
-        rows.append(("counselor's week under gunicorn (issue 13)", "load run skipped", "n/a"))
+        rows.append(("counselor's week under gunicorn", "load run skipped", "n/a"))
         return rows
     static = load["loads"][0].result
     for item in (x for x in load["loads"] if x.name in PUBLIC_PAGES):
@@ -532,7 +532,7 @@ def targets(sizes: list[str], measured: dict, load: dict | None) -> list[tuple[s
 def counselor_week_load(load: dict) -> tuple[str, str, str]:
     label = (
         f"counselor's week under gunicorn >= {COUNSELOR_WEEK_RPS} req/s, "
-        f"p99 < {COUNSELOR_WEEK_P99_MS / 1000:g} s, 0 errors (issue 13)"
+        f"p99 < {COUNSELOR_WEEK_P99_MS / 1000:g} s, 0 errors"
     )
     item = next((x for x in load["loads"] if x.name == "counselor's week"), None)
     if item is None or item.result is None:

@@ -69,6 +69,7 @@ REFERENCE = {
     "scheduling.SessionType": "catalog of session types",
     "scheduling.Track": "a group's weekly rule; its sessions and enrollments PROTECT it",
     "scheduling.CalendarFeed": "a staff member's private calendar link",
+    "scheduling.Site": "catalog of the clinic's sites; rooms point at it",
 }
 CLASSIFIED_APPS = ("intake", "scheduling", "accounts", "treatment")
 SAFE = {models.PROTECT, models.RESTRICT, models.DO_NOTHING}
