@@ -57,6 +57,8 @@ def _bump(keys: list[str]) -> None:
 
 
 def bump(keys: list[str]) -> None:
+    if not enabled():  # nothing is kept, so nothing to move on
+        return
     _bump(keys)
     transaction.on_commit(lambda: _bump(keys))
 
@@ -74,7 +76,7 @@ def sessions_changed(session_ids: Iterable[int]) -> None:
     from scheduling.models import SessionCounselor
 
     ids = list(session_ids)
-    if ids:
+    if ids and enabled():  # no query for the counselors when nothing is kept
         counselors_changed(
             SessionCounselor.objects.filter(session_id__in=ids).values_list(
                 "counselor_id", flat=True
