@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WITHDB := $(PY) scripts/withdb.py
 CHROMIUM ?= /usr/bin/chromium
+# Test processes (pytest-xdist): one test database each, a test file stays in one process
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile
 export CHROMIUM
 
 .PHONY: install run test lint chromium redis demo-code serve bench clean-db
