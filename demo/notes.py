@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from demo.intake import DEMO_PATIENTS
@@ -122,6 +123,18 @@ def _near_duplicates(session: Session, by: User) -> None:
         services.save_draft(note=part, parts=NEAR_COPY, by=by)
 
 
+def _groups_of_two_or_more(sessions: list[Session]) -> list[Session]:
+    """The sessions two or more patients attended (two drafts to be alike), in order;
+    which ones they are depends on attendance, not on the rows' ids."""
+    counts = dict(
+        Session.objects.filter(pk__in=[s.pk for s in sessions])
+        .filter(attendees__attendance__in=services.ATTENDED)
+        .annotate(attended=Count("attendees"))
+        .values_list("pk", "attended")
+    )
+    return [s for s in sessions if counts.get(s.pk, 0) >= 2]
+
+
 def _sessions_to_note(today: date, users: dict[str, User]) -> list[Session]:
     """The demo staff's past sessions with a demo patient who came and no note yet
     (not the benchmark sizes' sessions: `seed_demo --size` adds thousands)."""
@@ -186,7 +199,7 @@ def ensure_demo_notes(*, today: date | None = None) -> NotesSummary:
             by = session.counselor_links.all()[0].counselor
             summary.signed += _write(session, by, n, sign=True, late=n % 5 == 4)
             summary.sessions += 1
-        recent = [s for s in sessions if s not in older and s.track_id]
+        recent = _groups_of_two_or_more([s for s in sessions if s not in older and s.track_id])
         if recent and not ProgressNote.objects.filter(data=NEAR_COPY["data"]).exists():
             _near_duplicates(recent[0], recent[0].counselor_links.all()[0].counselor)
         if fresh is not None:
