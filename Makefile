@@ -50,6 +50,7 @@ serve: install
 # writes bench/results/latest.md. BENCH_ARGS="--quick" for a short try, "--help" for more.
 bench: install
 	@case " $(BENCH_ARGS) " in *" --no-load "*) ;; *) bash bench/ensure_wrk.sh ;; esac
+	@case " $(BENCH_ARGS) " in *" --cache local "*|*" --cache=local "*) ;; *) bash scripts/ensure_redis.sh ;; esac
 	@$(WITHDB) '$(PY) bench/run.py $(BENCH_ARGS)'
 
 lint: install

@@ -60,6 +60,7 @@ class Request:
     extra: Callable[[int], dict] = field(default=lambda i: {})
     expect: int = 200
     before: Callable[[int], None] | None = None  # run before the i-th request, untimed
+    follow: bool = False  # follow redirects: the timing covers the whole round trip
 
 
 def _url(names: tuple[str, ...], *args: Any, **kwargs: Any) -> str:
@@ -181,9 +182,13 @@ def page_patient_search() -> Request:
     patient = Patient.objects.order_by("pk").first()
     if patient is None:
         raise Missing("no patients seeded")
-    # a surname prefix, as staff type it; POSTed (search words never go in a URL)
+    # a surname prefix, as staff type it; POSTed (search words never go in a URL), then
+    # the results shown by the GET the POST redirects to: both are timed, as staff wait
+    # for both
     term = patient.legal_last_name[:4]
-    return Request(url=url, user=_staff(INTAKE), method="post", data=lambda i: {"q": term})
+    return Request(
+        url=url, user=_staff(INTAKE), method="post", data=lambda i: {"q": term}, follow=True
+    )
 
 
 def page_assessment() -> Request:
@@ -210,6 +215,20 @@ def page_program_week() -> Request:
         raise Missing("no sessions seeded this week")
     url = _url(("scheduling:week",)) + f"?show=program-{_iop().code}"
     return Request(url=url, user=_staff(INTAKE))
+
+
+def _after_a_change(build: Callable[[], Request]) -> Callable[[], Request]:
+    """The same page, each time as the first view after a schedule change (every kept
+    build out of date): what the first viewer after an edit waits for."""
+
+    def built() -> Request:
+        from scheduling import feedcache
+
+        req = build()
+        req.before = lambda i: feedcache.all_changed()
+        return req
+
+    return built
 
 
 def page_caseload() -> Request:
@@ -329,6 +348,8 @@ PAGES: list[tuple[str, Callable[[], Request]]] = [
     ("assessment page", page_assessment),
     ("counselor's week", page_counselor_week),
     ("program's week", page_program_week),
+    ("counselor's week (after a change)", _after_a_change(page_counselor_week)),
+    ("program's week (after a change)", _after_a_change(page_program_week)),
     ("caseload + weekly hours", page_caseload),
     ("iCal feed (unchanged)", page_ical),
     ("iCal feed (304)", page_ical_304),
@@ -372,8 +393,8 @@ def _satisfy_second_factor(client: Client, user) -> None:
 
 def _send(client: Client, req: Request, i: int):
     if req.method == "post":
-        return client.post(req.url, req.data(i), **req.extra(i))
-    return client.get(req.url, **req.extra(i))
+        return client.post(req.url, req.data(i), follow=req.follow, **req.extra(i))
+    return client.get(req.url, follow=req.follow, **req.extra(i))
 
 
 def _body_size(response) -> int:

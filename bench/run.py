@@ -611,6 +611,7 @@ def render(
         "CaptureQueriesContext; floor = /healthz (one SELECT 1) in the same run; CPU ms = "
         "median CPU time of the Python process per request (excludes PostgreSQL's time, and "
         "barely moves when other processes share the cores)",
+        f"- cache: {args.cache_line}",
         f"- machine load average (1 min) when the run started: {args.loadavg:.1f}"
         + (
             f" (other processes were using the {os.cpu_count()} cores: wall-clock times and "
@@ -680,6 +681,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--db-name", default="iop_bench")
     parser.add_argument(
+        "--cache",
+        choices=("redis", "local"),
+        default="redis",
+        help="redis (default): a throwaway redis-server on loopback as CACHE_URL, as a "
+        "deployment of more than one worker runs; local: no CACHE_URL (local memory, "
+        "schedule builds not kept)",
+    )
+    parser.add_argument(
         "--reuse-db", action="store_true", help="keep the benchmark database's data"
     )
     parser.add_argument("--keep-db", action="store_true", help="leave the database when done")
@@ -725,6 +734,40 @@ def main(argv: list[str]) -> int:
     bench_url = with_db_name(base_url, args.db_name)
     env = production_env(bench_url)
     pg_version = server_version(base_url)
+    with tempfile.TemporaryDirectory(prefix="iop-bench-cache-") as cache_dir:
+        redis = start_cache(args, env, Path(cache_dir))
+        try:
+            return bench(args, base_url, env, pg_version)
+        finally:
+            if redis is not None:
+                redis.stop()
+
+
+def start_cache(args: argparse.Namespace, env: dict[str, str], work_dir: Path):
+    """The cache every child process shares: a fresh redis-server of its own (never one
+    holding another database's sessions or builds), or none with --cache local."""
+    env.pop("CACHE_URL", None)
+    env.pop("SCHEDULE_CACHE", None)  # its default follows CACHE_URL, as in production
+    if args.cache == "local":
+        args.cache_line = "local memory per process (no CACHE_URL): schedule builds not kept"
+        return None
+    if shutil.which("redis-server") is None:
+        raise SystemExit("bench: redis-server is missing (bash scripts/ensure_redis.sh)")
+    sys.path.insert(0, str(ROOT))
+    from tests.servers import RedisServer
+
+    redis = RedisServer(work_dir)
+    env["CACHE_URL"] = redis.url
+    version = run(["redis-server", "--version"], env, 10, capture=True).split()
+    args.cache_line = (
+        f"Redis {next((v[2:] for v in version if v.startswith('v=')), '?')} on loopback as "
+        "CACHE_URL, a fresh one per run (sessions, rate limits, catalog version, schedule "
+        "builds kept: SCHEDULE_CACHE on), as a deployment of more than one worker runs"
+    )
+    return redis
+
+
+def bench(args: argparse.Namespace, base_url: str, env: dict[str, str], pg_version: str) -> int:
     if not args.reuse_db:
         print(f"bench: creating an empty database {args.db_name}", flush=True)
         recreate_database(base_url, args.db_name)
