@@ -22,6 +22,12 @@ try:  # the driver's own classes, when a failure reaches the log unwrapped
     OUTAGE_ERRORS += (psycopg2.OperationalError, psycopg2.InterfaceError)
 except ImportError:  # pragma: no cover - psycopg2 is a runtime dependency
     pass
+try:  # the shared cache (CACHE_URL) unreachable: the records cannot be served either
+    import redis
+
+    OUTAGE_ERRORS += (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+except ImportError:  # pragma: no cover - redis is a runtime dependency
+    pass
 
 
 def is_outage_error(exc: BaseException | None) -> bool:

@@ -8,6 +8,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from accounts.models import AuditEvent
+from tests.servers import RedisServer, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +53,40 @@ def test_it_refuses_post(anon_client: Client):
     response = anon_client.post("/healthz")
 
     assert response.status_code == 405
+
+
+# --- the shared cache (CACHE_URL) ---------------------------------------------------------
+
+
+def _redis_cache(settings, url: str) -> None:
+    settings.CACHE_URL = url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+
+def test_it_reports_503_when_the_shared_cache_is_down(anon_client: Client, settings, caplog):
+    _redis_cache(settings, f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+
+    response = anon_client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.content == b"cache unavailable\n"
+    assert "healthz: cache check failed (ConnectionError)" in caplog.text
+
+
+def test_it_answers_ok_with_the_shared_cache_up(anon_client: Client, settings, tmp_path):
+    redis = RedisServer(tmp_path)
+    try:
+        _redis_cache(settings, redis.url)
+
+        response = anon_client.get("/healthz")
+    finally:
+        redis.stop()
+
+    assert response.status_code == 200
+    assert response.content == b"ok"

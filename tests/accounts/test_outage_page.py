@@ -13,6 +13,7 @@ from accounts.outage import RETRY_AFTER_SECONDS, unavailable_response
 from intake.models import Patient
 from iop.logfilters import DatabaseOutageFilter
 from tests.intake.test_patients import VALID
+from tests.servers import free_port
 
 DOWN = 'connection to server on socket "/tmp/.s.PGSQL.5432" failed: No such file'
 
@@ -126,3 +127,42 @@ def test_a_change_cut_off_by_the_outage_saves_nothing(intake_client, monkeypatch
 
     _assert_the_outage_page(response)
     assert not Patient.objects.exists()
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The shared cache (CACHE_URL) points at a loopback port nothing listens on."""
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    settings.CACHE_URL = url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+
+@pytest.mark.django_db
+def test_a_public_page_answers_503_when_the_shared_cache_is_down(debug, anon_client, cache_down):
+    anon_client.raise_request_exception = False
+
+    _assert_the_outage_page(anon_client.get(reverse("programs:home")))
+
+
+@pytest.mark.django_db
+def test_a_staff_page_that_needs_the_shared_cache_answers_503_when_it_is_down(
+    debug, counselor_client, cache_down, settings
+):
+    settings.SCHEDULE_CACHE = True  # the week grid is kept in the cache
+    counselor_client.raise_request_exception = False
+
+    _assert_the_outage_page(counselor_client.get(reverse("scheduling:week")))
+
+
+@pytest.mark.django_db
+def test_a_staff_page_that_does_not_need_the_cache_still_answers(intake_client, cache_down):
+    response = intake_client.get(reverse("intake:patient-list"))
+
+    assert response.status_code == 200
+    assert "Patients" in response.content.decode()
