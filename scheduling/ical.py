@@ -17,10 +17,13 @@ import icalendar
 from django.conf import settings
 from django.db.models import QuerySet
 
-from scheduling import clinictime
+from scheduling import clinictime, limits
 from scheduling.models import Session
 
-PAST_DAYS = 60
+# The window of sessions a feed holds (calendar apps mirror it, dropping what leaves it):
+# back as far as a session may still be booked or moved (older ones are settled, and
+# without patients' names of little use on a phone), half a year ahead
+PAST_DAYS = limits.SESSION_PAST_DAYS
 FUTURE_DAYS = 180
 PRODID = "-//iop//clinic schedule//EN"
 END = "END:VCALENDAR\r\n"

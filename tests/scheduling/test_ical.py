@@ -5,7 +5,6 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from scheduling import clinictime, ical
 from scheduling.models import CalendarFeed
@@ -119,14 +118,17 @@ def test_another_users_page_does_not_show_my_token(other_counselor_client, feed)
     assert feed.token not in page
 
 
-def test_feed_window_keeps_old_sessions_out(anon_client, feed, counselor, patient, room):
-    long_ago = book(
-        patient, counselor, room, (timezone.now() - timedelta(days=200)).date(), "10:00"
-    )
+def test_the_window_is_the_last_30_days_and_the_next_180(
+    anon_client, feed, counselor, patient, room
+):
+    """Back as far as a session may still be booked or moved, half a year ahead: whole
+    clinic days, counted from today."""
+    today = clinictime.today()
+    days = {-200: False, -31: False, -30: True, 0: True, 179: True, 180: False}
+    sessions = {d: book(patient, counselor, room, today + timedelta(days=d), "10:00") for d in days}
     calendar = icalendar.Calendar.from_ical(anon_client.get(_feed_url(feed)).content)
-    assert f"session-{long_ago.pk}@127.0.0.1" not in {
-        str(e["UID"]) for e in calendar.walk("VEVENT")
-    }
+    uids = {str(e["UID"]) for e in calendar.walk("VEVENT")}
+    assert {d: f"session-{s.pk}@127.0.0.1" in uids for d, s in sessions.items()} == days
 
 
 AWKWARD_ROOM = 'Annex, 2nd floor; "quiet" side \\ by the lift\nRing twice'
