@@ -100,10 +100,4 @@ def _build(feed: CalendarFeed, now: datetime, today: date) -> bytes:
         start__gte=clinictime.local_midnight(today - timedelta(days=ical.PAST_DAYS)),
         start__lt=clinictime.local_midnight(today + timedelta(days=ical.FUTURE_DAYS)),
     ).order_by("start", "pk")
-    return ical.build_calendar(
-        sessions,
-        owner=staff_name(feed.user),
-        now=now,
-        names_version=feedcache.names_version() if feedcache.enabled() else "",
-        owner_id=feed.user_id if feedcache.enabled() else None,
-    )
+    return ical.build_calendar(sessions, owner=staff_name(feed.user), now=now)

@@ -1,16 +1,15 @@
 """The counselor's private calendar feed: valid iCalendar, clinic time zone, no patient names."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import icalendar
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from scheduling import clinictime
+from scheduling import clinictime, ical
 from scheduling.models import CalendarFeed
 from scheduling.services import cancel_session
-from tests.factories import AdmissionFactory
+from tests.factories import AdmissionFactory, RoomFactory, TrackFactory
 from tests.scheduling.conftest import book, group_session
 
 
@@ -119,11 +118,89 @@ def test_another_users_page_does_not_show_my_token(other_counselor_client, feed)
     assert feed.token not in page
 
 
-def test_feed_window_keeps_old_sessions_out(anon_client, feed, counselor, patient, room):
-    long_ago = book(
-        patient, counselor, room, (timezone.now() - timedelta(days=200)).date(), "10:00"
-    )
+def test_the_window_is_the_last_30_days_and_the_next_180(
+    anon_client, feed, counselor, patient, room
+):
+    """Back as far as a session may still be booked or moved, half a year ahead: whole
+    clinic days, counted from today."""
+    today = clinictime.today()
+    days = {-200: False, -31: False, -30: True, 0: True, 179: True, 180: False}
+    sessions = {d: book(patient, counselor, room, today + timedelta(days=d), "10:00") for d in days}
     calendar = icalendar.Calendar.from_ical(anon_client.get(_feed_url(feed)).content)
-    assert f"session-{long_ago.pk}@127.0.0.1" not in {
-        str(e["UID"]) for e in calendar.walk("VEVENT")
-    }
+    uids = {str(e["UID"]) for e in calendar.walk("VEVENT")}
+    assert {d: f"session-{s.pk}@127.0.0.1" in uids for d, s in sessions.items()} == days
+
+
+AWKWARD_ROOM = 'Annex, 2nd floor; "quiet" side \\ by the lift\nRing twice'
+LONG_TRACK = "Évening Café group — Œuvres et séances prolongées, mardi et jeudi; famille"
+
+
+def _library_event(session):
+    """The event as the icalendar library's object model writes it (the feed was built
+    so before): the feed's own writer must give the same bytes."""
+    event = icalendar.Event()
+    event.add("uid", f"session-{session.pk}@127.0.0.1")
+    event.add("dtstamp", session.updated_at)
+    event.add("last-modified", session.updated_at)
+    event.add("dtstart", clinictime.local(session.start))
+    event.add("dtend", clinictime.local(session.end))
+    kind = session.session_type.name
+    event.add("summary", f"{kind}: {session.track.name}" if session.track else kind)
+    event.add("location", session.room.name)
+    lines = [f"Type: {kind}", *([f"Track: {session.track.name}"] if session.track else [])]
+    event.add("description", "\n".join([*lines, f"Room: {session.room.name}"]))
+    event.add("categories", [kind])
+    event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    event.add("sequence", int((session.updated_at - session.created_at) / timedelta(seconds=1)))
+    return event.to_ical()
+
+
+def test_awkward_names_are_escaped_folded_and_read_back_whole(
+    anon_client, feed, counselor, patient
+):
+    room = RoomFactory(name=AWKWARD_ROOM)
+    track = TrackFactory(
+        name=LONG_TRACK, room=room, lead_counselor=counselor, first_date=date(2026, 1, 5)
+    )
+    today = clinictime.today()
+    group = group_session(track, today + timedelta(days=(7 - today.weekday()) % 7), [patient])
+    single = book(patient, counselor, room, today + timedelta(days=1), "16:00")
+    cancel_session(session=single, reason="Rescheduled at the patient's request", by=counselor)
+
+    body = anon_client.get(_feed_url(feed)).content
+    # CRLF line ends only, and no line longer than 75 octets
+    assert b"\n" not in body.replace(b"\r\n", b"")
+    assert max(len(line) for line in body.split(b"\r\n")) <= 75
+    assert b"\r\n " in body  # the long lines were folded, not cut
+    events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    g = events[f"session-{group.pk}@127.0.0.1"]
+    assert str(g["SUMMARY"]) == f"Group therapy: {LONG_TRACK}"
+    assert str(g["LOCATION"]) == AWKWARD_ROOM
+    assert (
+        str(g["DESCRIPTION"]) == f"Type: Group therapy\nTrack: {LONG_TRACK}\nRoom: {AWKWARD_ROOM}"
+    )
+    assert g.categories == ["Group therapy"]
+    assert g["DTEND"].dt == clinictime.local(group.end)
+    s = events[f"session-{single.pk}@127.0.0.1"]
+    assert str(s["STATUS"]) == "CANCELLED"
+    assert str(s["DESCRIPTION"]) == f"Type: Individual counseling\nRoom: {AWKWARD_ROOM}"
+    assert s["LAST-MODIFIED"].dt == s["DTSTAMP"].dt
+    # the same bytes the icalendar library writes for these events
+    for session in (group, single):
+        session.refresh_from_db()
+        assert _library_event(session) in body
+
+
+@pytest.mark.parametrize("shift", range(0, 90, 3))
+def test_lines_fold_as_the_library_folds_them_and_never_after_a_backslash(shift):
+    name = "a" * shift + "Annex\\; wing, " + "é" * 20 + "\n" + "b" * 40 + ";,\\"
+    library = icalendar.Event()
+    library.add("location", name)
+    ours = ical.fold(f"LOCATION:{ical.escape(name)}")
+    assert library.to_ical() == f"BEGIN:VEVENT\r\n{ours}\r\nEND:VEVENT\r\n".encode()
+    pieces = ours.split("\r\n ")
+    assert all(len(p.encode()) < 75 for p in pieces)
+    # an escape is never split: no piece ends with an odd run of backslashes
+    assert all((len(p) - len(p.rstrip("\\"))) % 2 == 0 for p in pieces[:-1])
+    assert "".join(pieces) == f"LOCATION:{ical.escape(name)}"
