@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.home import Panel
@@ -39,7 +40,7 @@ def closing_discharges(user) -> list[Admission]:
     )
 
 
-def screens_due(patient_ids: list[int], day: date) -> list[ScreenOrder]:
+def screens_due(patient_ids: list[int] | QuerySet, day: date) -> list[ScreenOrder]:
     return list(
         ScreenOrder.objects.due_on(day).filter(patient_id__in=patient_ids).select_related("patient")
     )
@@ -112,10 +113,10 @@ def week_screens(request: HttpRequest, monday: date, today: date) -> Panel | Non
     user = request.user
     if not is_counselor(user) or clinictime.monday_of(today) != monday:
         return None
-    ids = list(
-        Admission.objects.filter(primary_counselor_id=user.pk, end_date__isnull=True).values_list(
-            "patient_id", flat=True
-        )
+    # the caseload as a subquery of the screens' one query, shown above every look at
+    # the week
+    ids = Admission.objects.filter(primary_counselor_id=user.pk, end_date__isnull=True).values(
+        "patient_id"
     )
     screens = screens_due(ids, today)
     return Panel(

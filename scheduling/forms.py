@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import escape
@@ -185,15 +185,18 @@ class WeekForm(ClinicDatesMixin, forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
-    def __init__(self, *args, can_choose: bool, **kwargs):
+    def __init__(self, *args, can_choose: bool, user_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if can_choose:
             self.fields["show"].choices = self.show_choices()
         else:
             del self.fields["show"]
-        sites = [(s.pk, s.name) for s in Site.objects.all()] if can_choose else []
+        # the sites, and which are the user's own, in one query whether or not there are
+        # any (a page's query count is the same at every size)
+        sites = self.site_rows(user_id) if can_choose else []
+        self.own_sites = [pk for pk, _, mine in sites if mine]
         if sites:
-            self.fields["site"].choices = sites
+            self.fields["site"].choices = [(pk, name) for pk, name, _ in sites]
         else:  # one location (or none recorded): nothing to choose
             del self.fields["site"]
         for name in [n for n in self.errors if n in self.fields] if self.is_bound else []:
@@ -202,17 +205,30 @@ class WeekForm(ClinicDatesMixin, forms.Form):
             widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
 
     @staticmethod
+    def site_rows(user_id: int | None) -> list[tuple[int, str, bool]]:
+        """(pk, name, whether the user works there) of every site."""
+        theirs = Site.staff.through.objects.filter(site_id=OuterRef("pk"), user_id=user_id)
+        return list(Site.objects.annotate(mine=Exists(theirs)).values_list("pk", "name", "mine"))
+
+    @staticmethod
     def show_choices() -> list:
+        """Every counselor, room and program with groups: hundreds of options at a large
+        clinic, read as plain values (no model instance per option)."""
+        people = counselors().values_list("pk", "first_name", "last_name", "username")
+        rooms = Room.objects.filter(is_active=True).values_list("pk", "name")
+        programs = Program.objects.filter(
+            Exists(Track.objects.filter(program=OuterRef("pk")))
+        ).values_list("code", "name")
         return [
-            ("Counselors", [(f"counselor-{u.pk}", staff_name(u)) for u in counselors()]),
-            ("Rooms", [(f"room-{r.pk}", r.name) for r in Room.objects.filter(is_active=True)]),
             (
-                "Programs",
+                "Counselors",
                 [
-                    (f"program-{p.code}", f"{p.name} ({p.code})")
-                    for p in Program.objects.filter(tracks__isnull=False).distinct()
+                    (f"counselor-{pk}", f"{first} {last}".strip() or username)
+                    for pk, first, last, username in people
                 ],
             ),
+            ("Rooms", [(f"room-{pk}", name) for pk, name in rooms]),
+            ("Programs", [(f"program-{code}", f"{name} ({code})") for code, name in programs]),
         ]
 
 

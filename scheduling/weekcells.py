@@ -1,16 +1,19 @@
-"""The week grid's blocks as HTML, built once per session in Python.
+"""The week grid's sessions, read as plain rows, and its blocks as HTML built once per
+session in Python.
 
 A program's week at a busy site has some 600 blocks; drawn by the template, each cost a
 dozen variable lookups, filters and a URL reversal. Here each block is one format
 string, with every text escaped, the URL made from one reversal and the clock times
-formatted once per distinct time of day. The markup is the template's
-(templates/scheduling/week.html keeps the rest of the page).
+formatted once per distinct time of day. The sessions come from one query as tuples of
+the values drawn (no model instances, four per block with their type, track and room).
+The markup is the template's (templates/scheduling/week.html keeps the rest of the page).
 """
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.urls import reverse
 from django.utils.html import escape
@@ -18,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts import clinic_dates
 from scheduling import clinictime
+from scheduling.models import Session, SessionQuerySet
 from scheduling.weekgrid import Block, Day
 
 _SENTINEL = 987654321
@@ -31,6 +35,64 @@ BLOCK = (
     '<span class="wk-meta">{patients}{counselors}</span>'
     "</a>"
 )
+
+
+class GridSession(NamedTuple):
+    """What a block shows of a session."""
+
+    pk: int
+    start: datetime
+    end: datetime
+    status: str
+    track_id: int | None
+    track_name: str | None
+    type_slug: str
+    type_name: str
+    type_order: int
+    room_name: str
+    attendee_count: int
+    counselor_names: list[str] | tuple[str, ...] = ()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == Session.Status.CANCELLED
+
+
+FIELDS = (
+    "pk",
+    "start",
+    "end",
+    "status",
+    "track_id",
+    "track__name",
+    "session_type__slug",
+    "session_type__name",
+    "session_type__order",
+    "room__name",
+    "attendee_count",
+)
+
+
+def grid_sessions(sessions: SessionQuerySet, *, shows_counselors: bool) -> list[GridSession]:
+    """The sessions in one query (SessionQuerySet.for_grid), in order of start."""
+    rows = sessions.for_grid(counselor_names=shows_counselors).values_list(
+        *FIELDS, *(["counselor_names"] if shows_counselors else [])
+    )
+    return [GridSession(*row) for row in rows]
+
+
+class LegendEntry(NamedTuple):
+    slug: str
+    name: str
+
+
+def legend(items: list[GridSession]) -> list[LegendEntry]:
+    """The session types of the week, in their order."""
+    types = {s.type_slug: (s.type_order, s.type_name) for s in items}
+    return [
+        LegendEntry(slug, name)
+        for slug, (_, name) in sorted(types.items(), key=lambda kv: (kv[1][0], kv[1][1]))
+    ]
 
 
 @lru_cache(maxsize=1024)
@@ -50,13 +112,14 @@ def _url_pattern() -> tuple[str, str]:
 
 
 def block_html(block: Block, *, head: str, tail: str, shows_counselors: bool) -> SafeString:
-    s = block.item
-    classes = " is-cancelled" if s.is_cancelled else ""
+    s: GridSession = block.item
+    cancelled = s.is_cancelled
+    classes = " is-cancelled" if cancelled else ""
     if block.span < 4:
         classes += " is-short"
     elif block.span >= 8:
         classes += " is-long"
-    type_name = _text(s.session_type.name)
+    type_name = _text(s.type_name)
     count = s.attendee_count
     counselors = ""
     if shows_counselors and s.counselor_names:
@@ -64,19 +127,19 @@ def block_html(block: Block, *, head: str, tail: str, shows_counselors: bool) ->
     return mark_safe(  # noqa: S308 (every text in it is escaped above)
         BLOCK.format(
             url=f"{head}{s.pk}{tail}",
-            slug=_text(s.session_type.slug),
+            slug=_text(s.type_slug),
             row=block.row,
             span=block.span,
             column=block.column,
             columns=block.columns,
             classes=classes,
             time=_time_range(
-                clinictime.local(s.start).timetz().replace(tzinfo=None),
-                clinictime.local(s.end).timetz().replace(tzinfo=None),
+                clinictime.local(s.start).time(),
+                clinictime.local(s.end).time(),
             ),
-            flag='<span class="wk-flag">Cancelled:</span> ' if s.is_cancelled else "",
-            title=_text(s.track.name) if s.track_id else type_name,
-            room=_text(s.room.name),
+            flag='<span class="wk-flag">Cancelled:</span> ' if cancelled else "",
+            title=_text(s.track_name) if s.track_id else type_name,
+            room=_text(s.room_name),
             kind=f'<span class="visually-hidden">, {type_name}</span>' if s.track_id else "",
             patients=f"{count} patient{'' if count == 1 else 's'}",
             counselors=counselors,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.decorators import role_required
 from accounts.roles import COUNSELOR, roles_of
+from intake.models import Admission
 from programs.models import Program
 from scheduling import clinictime, feedcache, hooks
 from scheduling.access import sees_everything
@@ -25,7 +26,7 @@ from scheduling.forms import (
 )
 from scheduling.models import Attendee, Room, Session, Site
 from scheduling.views.common import STAFF, week_query
-from scheduling.weekcells import add_cells
+from scheduling.weekcells import add_cells, grid_sessions, legend
 from scheduling.weekgrid import build_week
 
 
@@ -38,6 +39,21 @@ class Scope:
     show: str = ""
     shows_counselors: bool = False
     counselor_id: int | None = None  # one counselor's week: its cache follows their version
+    program: Program | None = None  # a program's week: its sessions are chosen per week
+
+    def starting_between(
+        self, start: datetime, end: datetime, site_pk: int | None
+    ) -> QuerySet[Session]:
+        """The sessions that start in [start, end) (at the site): a range of the start
+        index, where "overlaps the week" reads every session that ever started before
+        its end."""
+        sessions = self.sessions.filter(start__gte=start, start__lt=end)
+        if site_pk is not None:
+            sessions = sessions.filter(room__site=site_pk)
+        if self.program is None:
+            return sessions
+        individual = _individual(self.program, sessions.filter(track__isnull=True))
+        return sessions.filter(Q(track__program=self.program) | Q(pk__in=individual))
 
 
 def _scope(user, show: str) -> Scope:
@@ -55,7 +71,7 @@ def _scope(user, show: str) -> Scope:
         return Scope(f"{room.name}", Session.objects.filter(room=room), show, True)
     if kind == "program":
         program = get_object_or_404(Program, code=key)
-        return Scope(f"{program.name} ({program.code})", _program_sessions(program), show, True)
+        return _program_scope(program, show)
     if COUNSELOR in roles_of(user):
         return Scope(
             "My week", Session.objects.filter(counselor_links__counselor=user), counselor_id=user.pk
@@ -63,22 +79,24 @@ def _scope(user, show: str) -> Scope:
     program = Program.objects.filter(code=Program.Code.IOP).first()
     if program is None:
         return Scope("All sessions", Session.objects.all(), shows_counselors=True)
-    return Scope(
-        f"{program.name} ({program.code})",
-        _program_sessions(program),
-        f"program-{program.code}",
-        True,
-    )
+    return _program_scope(program, f"program-{program.code}")
 
 
-def _program_sessions(program: Program) -> QuerySet[Session]:
-    """The program's group sessions and the individual sessions of its patients."""
-    individual = Attendee.objects.filter(
-        session__track__isnull=True,
-        patient__admissions__program=program,
-        patient__admissions__end_date__isnull=True,
+def _program_scope(program: Program, show: str) -> Scope:
+    """The program's group sessions and the individual sessions of its patients in care."""
+    label = f"{program.name} ({program.code})"
+    return Scope(label, Session.objects.all(), show, shows_counselors=True, program=program)
+
+
+def _individual(program: Program, sessions: QuerySet[Session]) -> QuerySet[Attendee]:
+    """Which of these sessions (the individual ones of the week and site) the program's
+    patients in care attend: asked of that week's sessions only, never as the set of
+    every individual session its patients ever had (a set that grows with the clinic's
+    history; hashing it cost most of the page)."""
+    in_care = Admission.objects.filter(program=program, end_date__isnull=True).values("patient_id")
+    return Attendee.objects.filter(
+        session__in=sessions.values("pk"), patient_id__in=in_care
     ).values("session_id")
-    return Session.objects.filter(Q(track__program=program) | Q(pk__in=individual))
 
 
 @role_required(*STAFF)
@@ -87,16 +105,14 @@ def schedule_home(request: HttpRequest) -> HttpResponse:
     return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
 
-def _site_for(user, form: WeekForm, scope: Scope) -> Site | None:
+def _site_for(form: WeekForm, scope: Scope) -> Site | None:
     """The site a program's week shows: the one asked for, else the user's own, else the
     first. None where there is nothing to choose (one location, or a person's week)."""
     if not scope.shows_counselors or scope.show.startswith("room-") or "site" not in form.fields:
         return None
     choices = dict(form.fields["site"].choices)
     asked = form.cleaned_data.get("site") if form.is_bound and form.is_valid() else None
-    pk = asked or next(
-        (pk for pk in user.sites.values_list("pk", flat=True) if pk in choices), None
-    )
+    pk = asked or next((pk for pk in form.own_sites if pk in choices), None)
     pk = pk or next(iter(choices))
     return Site(pk=pk, name=choices[pk])
 
@@ -105,14 +121,14 @@ def _site_for(user, form: WeekForm, scope: Scope) -> Site | None:
 def week(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = clinictime.today()
-    form = WeekForm(request.GET or None, can_choose=sees_everything(user))
+    form = WeekForm(request.GET or None, can_choose=sees_everything(user), user_id=user.pk)
     day, show = today, ""
     if form.is_bound and form.is_valid():
         day = form.cleaned_data["date"] or today
         show = form.cleaned_data.get("show", "")
     monday = clinictime.monday_of(day)
     scope = _scope(user, show)
-    site = _site_for(user, form, scope)
+    site = _site_for(form, scope)
     if not form.is_bound:
         form.initial = {"date": day, "show": scope.show, "site": site and site.pk}
     elif site is not None and not form.data.get("site"):
@@ -150,21 +166,20 @@ def _grid_html(scope: Scope, site_pk: int | None, monday: date, today: date) -> 
     )
     html = cache.get(key) if key else None
     if html is None:
-        sessions = scope.sessions.in_week(monday)
-        if site_pk is not None:
-            sessions = sessions.filter(room__site=site_pk)
-        items = list(sessions.for_grid(counselor_names=scope.shows_counselors))
-        grid = build_week(items, monday=monday, today=today)
-        add_cells(grid.days, shows_counselors=scope.shows_counselors)
-        types = {s.session_type.slug: s.session_type for s in items}
-        html = render_to_string(
-            "scheduling/_week_grid.html",
-            {
-                "grid": grid,
-                "monday": monday,
-                "legend": sorted(types.values(), key=lambda t: (t.order, t.name)),
-            },
-        )
+        html = _build_grid(scope, site_pk, monday, today)
         if key:
             cache.set(key, html, feedcache.GRID_SECONDS)
     return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)
+
+
+def _build_grid(scope: Scope, site_pk: int | None, monday: date, today: date) -> str:
+    # the grid draws the sessions that start in the week (weekgrid leaves out one begun
+    # the Sunday before)
+    sessions = scope.starting_between(*clinictime.week_bounds(monday), site_pk)
+    items = grid_sessions(sessions, shows_counselors=scope.shows_counselors)
+    grid = build_week(items, monday=monday, today=today)
+    add_cells(grid.days, shows_counselors=scope.shows_counselors)
+    return render_to_string(
+        "scheduling/_week_grid.html",
+        {"grid": grid, "monday": monday, "legend": legend(items)},
+    )

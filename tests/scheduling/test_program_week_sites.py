@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scheduling.services import cancel_session
-from tests.factories import AdmissionFactory, RoomFactory, SiteFactory, TrackFactory
+from tests.factories import AdmissionFactory, RoomFactory, SiteFactory, TrackFactory, program
 from tests.scheduling.conftest import book, group_session
 
 WEEK = reverse("scheduling:week")
@@ -156,4 +156,39 @@ def test_program_week_query_count_does_not_grow_with_sessions(
         counts.append(len(ctx.captured_queries))
         assert html.count('class="wk-block') >= 3
     assert counts[0] == counts[1], counts
-    assert counts[1] == 11, counts
+    # the sites and which are the user's own come in one query (with or without sites)
+    assert counts[1] == 10, counts
+
+
+def test_individual_sessions_of_the_programs_patients_in_care_only(
+    intake_client, counselor, harbor, track
+):
+    """(`track`: an IOP group, so that the program is among the choices.)"""
+    room = RoomFactory(name="Harbor office", site=harbor)
+    in_care = AdmissionFactory(start_date=date(2026, 1, 5)).patient
+    leaving = AdmissionFactory(start_date=date(2026, 1, 5)).patient
+    elsewhere = AdmissionFactory(start_date=date(2026, 1, 5), program=program("PHP")).patient
+    theirs = book(in_care, counselor, room, DAY, "13:00")
+    gone = book(leaving, counselor, room, DAY, "14:00")
+    other_program = book(elsewhere, counselor, room, DAY, "15:00")
+    leaving.admissions.update(end_date=DAY)  # discharged after the booking
+    html = _page(intake_client)
+    assert theirs.get_absolute_url() in html
+    assert gone.get_absolute_url() not in html
+    assert other_program.get_absolute_url() not in html
+
+
+def test_the_query_count_is_the_same_with_or_without_sites(intake_client, track, patient, settings):
+    settings.SCHEDULE_CACHE = False  # both grids built afresh
+    group_session(track, DAY, [patient])
+    _page(intake_client)  # the session's first request
+    counts = []
+    for add_site in (False, True):
+        if add_site:
+            track.room.site = SiteFactory(name="Harbor")
+            track.room.save()
+        with CaptureQueriesContext(connection) as ctx:
+            html = _page(intake_client)
+        counts.append(len(ctx.captured_queries))
+        assert ('name="site"' in html) is add_site
+    assert counts[0] == counts[1], counts

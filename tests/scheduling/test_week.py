@@ -171,3 +171,18 @@ def test_week_query_count_does_not_grow_with_sessions(counselor_client, director
             counts.append(len(ctx.captured_queries))
         assert counts[0] == counts[1], counts
         assert counts[1] <= 12
+
+
+def test_a_session_across_sunday_midnight_is_drawn_in_the_week_it_starts(
+    counselor_client, counselor, patient, room
+):
+    sunday = date(2026, 3, 15)
+    late = book(patient, counselor, room, sunday, "23:30", 60)  # ends Monday 00:30
+    this_week = counselor_client.get(WEEK, {"date": sunday.isoformat()}).content.decode()
+    next_week = counselor_client.get(
+        WEEK, {"date": (sunday + timedelta(days=1)).isoformat()}
+    ).content.decode()
+    assert late.get_absolute_url() in this_week
+    assert late.get_absolute_url() not in next_week
+    assert "No sessions this week." in next_week
+    assert "Session types" not in next_week  # nor its type in the legend
