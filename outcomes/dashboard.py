@@ -59,6 +59,14 @@ class Figure:
     chart: SafeString | None = None
     note: str = ""
 
+    def table_rows(self) -> list[tuple[Cell | str | date, list[Cell | str | date]]]:
+        """Each row as the page's table shows it: the label, then each cell's text (a
+        cell's text, or the value itself), so the template looks nothing up per cell."""
+        return [
+            (row[0], [(c.text or c) if isinstance(c, Cell) else c for c in row[1:]])
+            for row in self.rows
+        ]
+
     def csv_rows(self) -> list[list[str]]:
         return [self.columns] + [[_csv_text(c) for c in row] for row in self.rows]
 
@@ -260,9 +268,9 @@ def _week_hours(f: Filters, today: date) -> list[tuple[str, hours.WeekHours]]:
     start, end = clinictime.week_bounds(monday)
     in_care = f.admissions().current(today)
     programs = {p.pk: p for p in Program.objects.all()}
-    totals = {
-        row["patient_id"]: row
-        for row in Attendee.objects.filter(
+    totals: dict[int, tuple[int, int]] = {
+        patient_id: (int(length.total_seconds() // 60), attended or 0)
+        for patient_id, length, attended in Attendee.objects.filter(
             patient_id__in=in_care.values("patient_id"),
             active=True,
             start__gte=start,
@@ -271,16 +279,19 @@ def _week_hours(f: Filters, today: date) -> list[tuple[str, hours.WeekHours]]:
         .values("patient_id")
         .annotate(length=Sum(F("end") - F("start")), attended=Sum("minutes_attended"))
         .order_by()
+        .values_list("patient_id", "length", "attended")
     }
+    # patients of a level with the same totals share one (read-only) week: the rule is
+    # applied once per distinct week, not once per patient
+    weeks: dict[tuple[int, int, int], hours.WeekHours] = {}
     found = []
-    for patient_id, program_id in in_care.values_list("patient_id", "program_id"):
-        row = totals.get(patient_id)
-        day = hours.DayHours(
-            scheduled=int(row["length"].total_seconds() // 60) if row else 0,
-            attended=(row["attended"] or 0) if row else 0,
-        )
-        program = programs[program_id]
-        found.append((program.code, hours.WeekHours(program=program, days={monday: day})))
+    for patient_id, program_id in in_care.order_by().values_list("patient_id", "program_id"):
+        scheduled, attended = totals.get(patient_id, (0, 0))
+        key = (program_id, scheduled, attended)
+        if key not in weeks:
+            day = hours.DayHours(scheduled=scheduled, attended=attended)
+            weeks[key] = hours.WeekHours(program=programs[program_id], days={monday: day})
+        found.append((programs[program_id].code, weeks[key]))
     return found
 
 
