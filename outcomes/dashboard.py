@@ -11,9 +11,11 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db import connection
+from django.db.models import Count, DateField, F, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
 from django.utils.safestring import SafeString
 
 from accounts import clinic_dates
@@ -26,6 +28,7 @@ from programs.models import Program
 from scheduling import clinictime, hours
 from scheduling.models import Attendance, Attendee
 from treatment import reviews
+from treatment.due import DUE, OVERDUE
 
 LEVELS = ("OP", "IOP", "PHP", "INP")
 WEEKS = 12
@@ -55,6 +58,14 @@ class Figure:
     rows: list[list[Cell | str | date]] = field(default_factory=list)
     chart: SafeString | None = None
     note: str = ""
+
+    def table_rows(self) -> list[tuple[Cell | str | date, list[Cell | str | date]]]:
+        """Each row as the page's table shows it: the label, then each cell's text (a
+        cell's text, or the value itself), so the template looks nothing up per cell."""
+        return [
+            (row[0], [(c.text or c) if isinstance(c, Cell) else c for c in row[1:]])
+            for row in self.rows
+        ]
 
     def csv_rows(self) -> list[list[str]]:
         return [self.columns] + [[_csv_text(c) for c in row] for row in self.rows]
@@ -216,29 +227,38 @@ def attendance_by_track(f: Filters) -> Figure:
     ).exclude(attendance="")
     if f.program:
         found = found.filter(session__track__program__code=f.program)
-    rows = (
-        found.values("session__track__name")
-        .annotate(
-            marked=Count("pk"),
-            attended=Count("pk", filter=Q(attendance__in=ATTENDED)),
-            people=Count("patient", distinct=True),
-        )
-        .order_by("session__track__name")
+    pairs = found.values(name=F("session__track__name"), patient_ref=F("patient")).annotate(
+        marked=Count("pk"), attended=Count("pk", filter=Q(attendance__in=ATTENDED))
     )
+    rows = _per_track(pairs.order_by())
     figure = Figure(
         "attendance", "Attendance rate by track", ["Track", "Patients", "Attendance marked", "Rate"]
     )
-    for row in rows:
+    for name, marked, attended, people in rows:
         figure.rows.append(
             [
-                row["session__track__name"],
-                count_cell(row["people"]),
-                count_cell(row["marked"]) if row["people"] >= 5 else hide(),
-                rate_cell(row["attended"], row["marked"], people=row["people"]),
+                name,
+                count_cell(people),
+                count_cell(marked) if people >= 5 else hide(),
+                rate_cell(attended, marked, people=people),
             ]
         )
     figure.chart = _bars(figure, value_col=3, unit="%")
     return figure
+
+
+def _per_track(pairs: QuerySet) -> list[tuple[str, int, int, int]]:
+    """(track name, marks, attended, patients) from rows per track name and patient, grouped
+    again in the database, in its order of the names: the rows per pair are hashed, where
+    counting distinct patients per name would sort every mark. One query."""
+    sql, params = pairs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, SUM(marked)::integer, SUM(attended)::integer, COUNT(*)::integer "
+            f"FROM ({sql}) AS pairs GROUP BY name ORDER BY name",  # noqa: S608 (Django's SQL)
+            params,
+        )
+        return cursor.fetchall()
 
 
 def _week_hours(f: Filters, today: date) -> list[tuple[str, hours.WeekHours]]:
@@ -248,9 +268,9 @@ def _week_hours(f: Filters, today: date) -> list[tuple[str, hours.WeekHours]]:
     start, end = clinictime.week_bounds(monday)
     in_care = f.admissions().current(today)
     programs = {p.pk: p for p in Program.objects.all()}
-    totals = {
-        row["patient_id"]: row
-        for row in Attendee.objects.filter(
+    totals: dict[int, tuple[int, int]] = {
+        patient_id: (int(length.total_seconds() // 60), attended or 0)
+        for patient_id, length, attended in Attendee.objects.filter(
             patient_id__in=in_care.values("patient_id"),
             active=True,
             start__gte=start,
@@ -259,16 +279,19 @@ def _week_hours(f: Filters, today: date) -> list[tuple[str, hours.WeekHours]]:
         .values("patient_id")
         .annotate(length=Sum(F("end") - F("start")), attended=Sum("minutes_attended"))
         .order_by()
+        .values_list("patient_id", "length", "attended")
     }
+    # patients of a level with the same totals share one (read-only) week: the rule is
+    # applied once per distinct week, not once per patient
+    weeks: dict[tuple[int, int, int], hours.WeekHours] = {}
     found = []
-    for patient_id, program_id in in_care.values_list("patient_id", "program_id"):
-        row = totals.get(patient_id)
-        day = hours.DayHours(
-            scheduled=int(row["length"].total_seconds() // 60) if row else 0,
-            attended=(row["attended"] or 0) if row else 0,
-        )
-        program = programs[program_id]
-        found.append((program.code, hours.WeekHours(program=program, days={monday: day})))
+    for patient_id, program_id in in_care.order_by().values_list("patient_id", "program_id"):
+        scheduled, attended = totals.get(patient_id, (0, 0))
+        key = (program_id, scheduled, attended)
+        if key not in weeks:
+            day = hours.DayHours(scheduled=scheduled, attended=attended)
+            weeks[key] = hours.WeekHours(program=programs[program_id], days={monday: day})
+        found.append((programs[program_id].code, weeks[key]))
     return found
 
 
@@ -332,8 +355,9 @@ def off_track_share(f: Filters) -> Figure:
     today = clinictime.today()
     in_care = f.admissions().current(today).values("patient_id")
     n_in_care = in_care.values("patient_id").distinct().count()
-    flags = progress.flags_for(in_care)
-    rules = Counter(flag.rule for found in flags.values() for flag in found)
+    # the stored flags as they are (progress.flags_for's rows, no model built per patient)
+    flags = list(progress.flagged(in_care).values_list("flags", flat=True))
+    rules = Counter(flag["rule"] for found in flags for flag in found)
     n_flagged = len(flags)
     figure = Figure(
         "off-track", "Patients in care off track today", ["Measure", "Patients", "Share"]
@@ -376,28 +400,38 @@ def unexpected_screens(f: Filters) -> Figure:
     )
     if f.program:
         found = found.filter(order__patient__admissions__program__code=f.program).distinct()
-    per_week: dict[date, set[int]] = defaultdict(set)
-    for collected, patient_id in found.values_list("order__collected_at", "order__patient_id"):
-        if collected is None:
-            continue
-        per_week[clinictime.monday_of(clinictime.local(collected).date())].add(patient_id)
+    # patients per clinic week, counted in the database (a week starts on Monday there too)
+    week = TruncWeek(
+        "order__collected_at", output_field=DateField(), tzinfo=clinictime.clinic_zone()
+    )
+    per_week: dict[date, int] = {
+        _as_date(monday): n
+        for monday, n in found.order_by()
+        .values(monday=week)
+        .annotate(n=Count("order__patient", distinct=True))
+        .values_list("monday", "n")
+    }
     figure = Figure(
         "unexpected-screens",
         "Patients with an unexpected positive screen, by week",
         ["Week of", "Patients"],
     )
-    figure.rows = [[m, count_cell(len(per_week[m]))] for m in mondays]
+    figure.rows = [[m, count_cell(per_week.get(m, 0))] for m in mondays]
     figure.chart = _bars(figure)
     return figure
+
+
+def _as_date(day: date | datetime) -> date:
+    """A truncated moment as the database gives it (a timestamp at midnight) as a date."""
+    return day.date() if isinstance(day, datetime) else day
 
 
 def plans_and_notes_overdue(f: Filters) -> Figure:
     """Today's overdue work, by the rules the counselors' pages use (treatment.reviews for
     plans, notes.due for notes): a fixed number of queries whatever the clinic's size."""
     today = clinictime.today()
-    open_admissions = f.admissions().filter(end_date__isnull=True).select_related("patient")
-    flags = reviews.plan_flags(list(open_admissions), today=today)
-    overdue_plans = sum(flag.is_overdue for flag in flags)
+    states = reviews.plan_states(f.admissions(), today=today)
+    overdue_plans, due_plans = states[OVERDUE], states[DUE]
     notes = pending.overdue_attendees(today)
     cosign = pending.awaiting_cosign()
     if f.program:
@@ -411,7 +445,7 @@ def plans_and_notes_overdue(f: Filters) -> Figure:
     )
     for label, patients, items in [
         ("Treatment plans or reviews overdue", overdue_plans, overdue_plans),
-        ("Treatment plans or reviews due within 7 days", len(flags) - overdue_plans, None),
+        ("Treatment plans or reviews due within 7 days", due_plans, None),
         ("Session notes unsigned after their due day", late.patients, late.notes),
         ("Session notes waiting for co-signature", waiting.patients, waiting.notes),
     ]:
@@ -428,13 +462,11 @@ def plans_and_notes_overdue(f: Filters) -> Figure:
 
 
 def _session_program(code: str, session: str) -> Q:
-    """A group session of the program's tracks, or an individual session of a patient in it."""
+    """A group session of the program's tracks, or an individual session of a patient in it
+    (a subquery, not a join to the admissions: no row repeats, for pending.tally)."""
+    in_program = Admission.objects.filter(program__code=code, end_date__isnull=True)
     return Q(**{f"{session}__track__program__code": code}) | Q(
-        **{
-            f"{session}__track__isnull": True,
-            "patient__admissions__program__code": code,
-            "patient__admissions__end_date__isnull": True,
-        }
+        **{f"{session}__track__isnull": True, "patient_id__in": in_program.values("patient_id")}
     )
 
 

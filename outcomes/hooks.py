@@ -129,7 +129,8 @@ def week_screens(request: HttpRequest, monday: date, today: date) -> Panel | Non
 
 def plan_review_reasons(patients) -> dict[int, str]:
     """treatment's review trigger: patients whose flags were raised after their latest
-    signed plan, with the reasons, in one query."""
+    signed plan, with the reasons, in one query (the stored flags' reasons read as they
+    are, no model built per patient)."""
     from django.db.models import OuterRef, Subquery
 
     from treatment.models import TreatmentPlan
@@ -139,13 +140,17 @@ def plan_review_reasons(patients) -> dict[int, str]:
         .order_by("-signed_at")
         .values("signed_at")[:1]
     )
-    statuses = ProgressStatus.objects.filter(
-        patient_id__in=[p.pk for p in patients], flagged_at__isnull=False
-    ).annotate(last_signed=Subquery(last_signed))
+    statuses = (
+        ProgressStatus.objects.filter(
+            patient_id__in=[p.pk for p in patients], flagged_at__isnull=False
+        )
+        .annotate(last_signed=Subquery(last_signed))
+        .values_list("patient_id", "flags", "flagged_at", "last_signed")
+    )
     return {
-        status.patient_id: "; ".join(flag.reason for flag in status.as_flags())
-        for status in statuses
-        if status.last_signed is None or status.last_signed < status.flagged_at
+        patient_id: "; ".join(flag["reason"] for flag in flags)
+        for patient_id, flags, flagged_at, signed in statuses
+        if signed is None or signed < flagged_at
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from intake.models import Admission
 from outcomes import scales
@@ -33,8 +33,13 @@ def flags_for(patient_ids) -> dict[int, list[scales.Flag]]:
 
     One query on the stored status (outcomes.services keeps it in step); `patient_ids`
     may be a list or a subquery of ids."""
-    rows = ProgressStatus.objects.filter(patient_id__in=patient_ids).exclude(flags=[])
-    return {status.patient_id: status.as_flags() for status in rows}
+    return {status.patient_id: status.as_flags() for status in flagged(patient_ids)}
+
+
+def flagged(patient_ids) -> QuerySet[ProgressStatus]:
+    """The stored statuses of these patients with a flag (for counting them, read the
+    `flags` column: [{"rule", "reason", "urgent"}, ...] without building a model each)."""
+    return ProgressStatus.objects.filter(patient_id__in=patient_ids).exclude(flags=[])
 
 
 def compute_flags(patient_id: int) -> list[scales.Flag]:

@@ -12,17 +12,58 @@ fixed number of queries.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, NamedTuple, Protocol
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from intake.models import Admission, Patient
 from treatment.due import OVERDUE, UPCOMING, PlanDue, plan_due
 from treatment.models import TreatmentPlan
 
-Trigger = Callable[[Sequence[Patient]], dict[int, str]]
+
+class Identified(Protocol):
+    """What a trigger reads of a patient: the id (a Patient, or a `PatientRef`)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+
+class PatientRef(NamedTuple):
+    """A patient by id only, for counting many without building a Patient each."""
+
+    pk: int
+
+
+class Dated(Protocol):
+    """What the due rule reads of an admission (an Admission, or a `Span`)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def patient_id(self) -> int: ...
+    @property
+    def start_date(self) -> date: ...
+    @property
+    def end_date(self) -> date | None: ...
+
+
+class Span(NamedTuple):
+    """An admission's dates, as read from the database without building the model."""
+
+    pk: int
+    patient_id: int
+    start_date: date
+    end_date: date | None
+
+
+SPAN_FIELDS = ("pk", "patient_id", "start_date", "end_date")
+
+Trigger = Callable[[Sequence[Identified]], dict[int, str]]
 _triggers: list[Trigger] = []
 
 
@@ -38,7 +79,7 @@ def unregister_trigger(trigger: Trigger) -> None:
         _triggers.remove(trigger)
 
 
-def off_track(patients: Sequence[Patient]) -> dict[int, str]:
+def off_track(patients: Sequence[Identified]) -> dict[int, str]:
     """Every trigger's reasons, joined per patient."""
     reasons: dict[int, list[str]] = {}
     if not patients:
@@ -64,7 +105,7 @@ class PlanFlag:
         return self.state == OVERDUE
 
 
-def care_start(admission: Admission, earlier: Iterable[Admission]) -> date:
+def care_start(admission: Dated, earlier: Iterable[Dated]) -> date:
     """The first day of the stretch of care that ends in `admission`: admissions that
     followed one another without a day's gap are one stretch."""
     start = admission.start_date
@@ -88,23 +129,42 @@ def plan_flags(admissions: Sequence[Admission], *, today: date | None = None) ->
     admissions = [a for a in admissions if a.end_date is None]
     if not admissions:
         return []
-    patient_ids = [a.patient_id for a in admissions]
-    history: dict[int, list[Admission]] = {}
-    for earlier in Admission.objects.filter(patient_id__in=patient_ids).only(
-        "pk", "patient_id", "start_date", "end_date"
-    ):
-        history.setdefault(earlier.patient_id, []).append(earlier)
-    latest, drafts = _plans_of(patient_ids)
-    reasons = off_track([a.patient for a in admissions])
+    dues, drafts = _dues(admissions, [a.patient for a in admissions], today)
     flags = []
-    for admission in admissions:
-        due = _due_for(admission, history, latest, reasons, today)
+    for admission, due in zip(admissions, dues, strict=True):
         state = due.state(today)
         if state != UPCOMING:
             flags.append(
                 PlanFlag(admission.patient, admission, due, state, admission.patient_id in drafts)
             )
     return sorted(flags, key=lambda f: (not f.is_overdue, f.due.due_on, f.patient.mrn))
+
+
+def plan_states(admissions: QuerySet[Admission], *, today: date) -> Counter[str]:
+    """How many of these admissions' plans are DUE and OVERDUE today (open admissions
+    only): plan_flags' rule, counted from the few columns it reads, no model per row.
+    Three queries whatever the number, and whatever the registered triggers ask."""
+    spans = [
+        Span(*row) for row in admissions.filter(end_date__isnull=True).values_list(*SPAN_FIELDS)
+    ]
+    if not spans:
+        return Counter()
+    dues, _ = _dues(spans, [PatientRef(s.patient_id) for s in spans], today)
+    return Counter(state for due in dues if (state := due.state(today)) != UPCOMING)
+
+
+def _dues(
+    admissions: Sequence[Dated], patients: Sequence[Identified], today: date
+) -> tuple[list[PlanDue], set[int]]:
+    """The next plan or review of each open admission, and the patients with a draft."""
+    patient_ids = [a.patient_id for a in admissions]
+    history: dict[int, list[Span]] = {}
+    for row in Admission.objects.filter(patient_id__in=patient_ids).values_list(*SPAN_FIELDS):
+        span = Span(*row)
+        history.setdefault(span.patient_id, []).append(span)
+    latest, drafts = _plans_of(patient_ids)
+    reasons = off_track(patients)
+    return [_due_for(a, history, latest, reasons, today) for a in admissions], drafts
 
 
 def _plans_of(patient_ids: list[int]) -> tuple[dict[int, tuple[date, int | None]], set[int]]:
@@ -149,8 +209,8 @@ def due_from(
 
 
 def _due_for(
-    admission: Admission,
-    history: dict[int, list[Admission]],
+    admission: Dated,
+    history: dict[int, list[Span]],
     latest: dict[int, tuple[date, int | None]],
     reasons: dict[int, str],
     today: date,

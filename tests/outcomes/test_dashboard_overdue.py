@@ -115,6 +115,27 @@ def test_the_program_filter_keeps_its_own_tracks(frozen_now, counselor):
     assert _row(dashboard.plans_and_notes_overdue(_filters()), NOTES)[1] == "12"
 
 
+def test_a_patients_earlier_admissions_do_not_count_their_notes_twice(frozen_now, counselor):
+    frozen_now(clinic_moment(date(2026, 1, 16), "08:00"))
+    session = _group_of(counselor, 5, "IOP")
+    for attendee in session.attendees.all():
+        for start, end in [
+            (date(2025, 11, 3), date(2025, 11, 30)),
+            (date(2025, 12, 1), date(2026, 1, 4)),
+        ]:
+            AdmissionFactory(
+                patient=attendee.patient,
+                program=program("IOP"),
+                primary_counselor=counselor,
+                start_date=start,
+                end_date=end,
+                discharge_reason="stepped_up",
+            )
+    for program_filter in ("IOP", ""):
+        figure = dashboard.plans_and_notes_overdue(_filters(program=program_filter))
+        assert _row(figure, NOTES) == [NOTES, "5", "5"]
+
+
 def test_the_figure_costs_the_same_queries_at_any_size(
     frozen_now, counselor, django_assert_num_queries
 ):
