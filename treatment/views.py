@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -159,17 +160,23 @@ def start_plan(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect("treatment:edit-plan", uuid=plan.uuid)
 
 
-def _plan_tree(plan: TreatmentPlan) -> list:
-    return list(plan.problems.prefetch_related("goals__objectives", "interventions"))
+PLAN_TREE = ("problems__goals__objectives", "problems__interventions")
+
+
+def _plan_tree(plan: TreatmentPlan, *also: TreatmentPlan | None) -> list:
+    """The plan's problems with their goals, objectives and interventions; the rows of
+    the plans in `also` (the version a review compares with) come in the same four
+    queries, so a diff of the two reads no more, however many rows they have."""
+    prefetch_related_objects([plan, *(p for p in also if p is not None)], *PLAN_TREE)
+    return list(plan.problems.all())
 
 
 @staff_only
 def plan_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     plan = _get_plan_for_user(request, uuid)
-    problems = _plan_tree(plan)
-    changes = None
-    if plan.previous is not None and is_clinician(request.user):
-        changes = diff.diff_plans(plan.previous, plan)
+    compare = plan.previous is not None and is_clinician(request.user)
+    problems = _plan_tree(plan, plan.previous if compare else None)
+    changes = diff.diff_plans(plan.previous, plan) if compare else None
     audit.record(
         request, Action.VIEW, obj=plan, patient=plan.patient, detail=f"plan v{plan.version}"
     )
@@ -188,7 +195,7 @@ def plan_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "is_latest": not TreatmentPlan.objects.filter(
                 patient=plan.patient, version__gt=plan.version
             ).exists(),
-            "missing": services.missing_for_signing(plan) if not plan.is_locked else [],
+            "missing": services.missing_for_signing(plan, problems) if not plan.is_locked else [],
         },
     )
 
