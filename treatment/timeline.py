@@ -33,7 +33,13 @@ class Entry:
     kind: str
     title: str
     detail: str = ""
-    url: str = ""
+    # where the entry links to: a URL, or what makes it (a row's get_absolute_url), called
+    # only for the entries a page shows (a provider gives a page's worth more than that)
+    link: str | Callable[[], str] = ""
+
+    @property
+    def url(self) -> str:
+        return self.link if isinstance(self.link, str) else self.link()
 
 
 Provider = Callable[..., list[Entry]]
@@ -107,7 +113,7 @@ def _assessments(patient: Patient, *, limit: int, user: User) -> list[Entry]:
             "assessment",
             "Intake assessment" + (" (draft)" if not a.is_locked else ""),
             f"Recommended level {a.recommended_level}" if a.recommended_level else "",
-            a.get_absolute_url(),
+            a.get_absolute_url,
         )
         for a in rows
     ]
@@ -136,7 +142,7 @@ def _plans(patient: Patient, *, limit: int, user: User) -> list[Entry]:
             "plan",
             f"Treatment plan version {p.version}: {p.get_occasion_display()}",
             p.get_status_display(),
-            p.get_absolute_url(),
+            p.get_absolute_url,
         )
         for p in rows
     ]
@@ -206,7 +212,7 @@ def _attendance(patient: Patient, *, limit: int, user: User) -> list[Entry]:
             f"{a.session.track.name if a.session.track else a.session.session_type.name}: "
             f"{a.get_attendance_display().lower()}",
             f"{a.minutes_attended} minutes attended" if a.minutes_attended else "",
-            a.session.get_absolute_url(),
+            a.session.get_absolute_url,
         )
         for a in rows
     ]

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
 from accounts import audit
@@ -341,16 +341,33 @@ def chart(request: HttpRequest, uuid: UUID) -> HttpResponse:
     page = timeline.page(patient, user=request.user, number=number, size=CHART_PAGE_SIZE, only=only)
     audit.record(request, Action.VIEW, obj=None, patient=patient, detail="chart")
     query = "".join(f"&kind={kind}" for kind in only)
+    kinds = timeline.kinds()
+    labels = {kind.key: kind.label for kind in kinds}
     return render(
         request,
         "treatment/chart.html",
         {
             "patient": patient,
             "page": page,
-            "kinds": timeline.kinds(),
+            "rows": [_chart_row(entry, labels) for entry in page.entries],
+            "kinds": kinds,
             "only": only,
-            "labels": {kind.key: kind.label for kind in timeline.kinds()},
+            "labels": labels,
             "previous_url": f"?page={page.number - 1}{query}" if page.has_previous else "",
             "next_url": f"?page={page.number + 1}{query}" if page.has_next else "",
         },
     )
+
+
+def _chart_row(entry: timeline.Entry, labels: dict[str, str]) -> dict:
+    """What the page shows of an entry, worked out once here rather than per row in the
+    template: its kind's label, its link, its time in clinic time (as the date filter
+    would write it)."""
+    at = timezone.localtime(entry.at)
+    return {
+        "entry": entry,
+        "label": labels.get(entry.kind, ""),
+        "url": entry.url,
+        "datetime": formats.date_format(at, "c"),
+        "when": formats.date_format(at, "D, M j, Y, g:i A"),
+    }
