@@ -149,11 +149,17 @@ def _plans(patient: Patient, *, limit: int, user: User) -> list[Entry]:
 
 
 def _admissions(patient: Patient) -> list:
-    return list(
-        Admission.objects.filter(patient=patient)
-        .select_related("program")
-        .order_by("-start_date", "-created_at")
-    )
+    """The patient's admissions, newest first, read once for the level changes and the
+    discharges both (a few rows a patient; kept on the instance for this request)."""
+    cached = getattr(patient, "_chart_admissions", None)
+    if cached is None:
+        cached = list(
+            Admission.objects.filter(patient=patient)
+            .select_related("program")
+            .order_by("-start_date", "-created_at")
+        )
+        setattr(patient, "_chart_admissions", cached)  # noqa: B010 (a per-request memo)
+    return cached
 
 
 def _level_changes(patient: Patient, *, limit: int, user: User) -> list[Entry]:
@@ -179,12 +185,12 @@ LEVEL_CHANGE_REASONS = (
 
 
 def _discharges(patient: Patient, *, limit: int, user: User) -> list[Entry]:
-    rows = (
-        Admission.objects.filter(patient=patient, end_date__isnull=False)
-        .exclude(discharge_reason__in=LEVEL_CHANGE_REASONS)
-        .select_related("program")
-        .order_by("-end_date")[:limit]
-    )
+    ended = [
+        a
+        for a in _admissions(patient)
+        if a.end_date is not None and a.discharge_reason not in LEVEL_CHANGE_REASONS
+    ]
+    rows = sorted(ended, key=lambda a: a.end_date, reverse=True)[:limit]
     return [
         Entry(
             at_noon(a.end_date),

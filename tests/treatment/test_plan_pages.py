@@ -258,3 +258,28 @@ def test_a_reviews_page_takes_the_same_queries_however_many_rows_its_versions_ha
 
 
 PLAN_PAGE_QUERIES = 11
+
+
+def test_the_chart_shows_a_step_down_as_a_level_change_and_a_discharge_as_one(
+    counselor_client, counselor, intake_user
+):
+    from intake.models import Admission
+    from tests.factories import AdmissionFactory, program
+
+    patient = in_care(counselor, intake_user, days_ago=60)
+    today = timezone.localdate()
+    Admission.objects.filter(patient=patient).update(
+        end_date=today - timedelta(days=30), discharge_reason="stepped_down"
+    )
+    AdmissionFactory(
+        patient=patient, program=program("OP"), primary_counselor=counselor,
+        start_date=today - timedelta(days=30), end_date=today - timedelta(days=2),
+        discharge_reason="completed",
+    )  # fmt: skip
+    url = reverse("treatment:chart", args=[patient.uuid])
+    discharges = counselor_client.get(url, {"kind": "discharge"}).context["page"].entries
+    assert [(e.title, e.detail) for e in discharges] == [
+        (f"Left {program('OP').name}", "Completed the program")
+    ]
+    levels = counselor_client.get(url, {"kind": "level"}).context["page"].entries
+    assert [e.title.split(":")[0] for e in levels] == ["Stepped down", "Admitted"]
