@@ -29,7 +29,7 @@ def note_entries(patient: Patient, *, limit: int, user: User) -> list[timeline.E
                 if note.is_late
                 else ""
             ),
-            note.get_absolute_url(),
+            note.get_absolute_url,
         )
         for note in rows
     ]

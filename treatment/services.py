@@ -394,9 +394,11 @@ def save_plan(
 # --- Signing ------------------------------------------------------------------------------------
 
 
-def missing_for_signing(plan: TreatmentPlan) -> list[str]:
-    """What a plan still needs before the counselor can sign it."""
-    problems = list(plan.problems.prefetch_related("goals__objectives", "interventions"))
+def missing_for_signing(plan: TreatmentPlan, problems: list[Problem] | None = None) -> list[str]:
+    """What a plan still needs before the counselor can sign it; `problems` are its rows
+    when the caller has them (goals, objectives and interventions prefetched)."""
+    if problems is None:
+        problems = list(plan.problems.prefetch_related("goals__objectives", "interventions"))
     missing = []
     if not problems:
         missing.append("Add at least one problem.")

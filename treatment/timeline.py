@@ -33,7 +33,13 @@ class Entry:
     kind: str
     title: str
     detail: str = ""
-    url: str = ""
+    # where the entry links to: a URL, or what makes it (a row's get_absolute_url), called
+    # only for the entries a page shows (a provider gives a page's worth more than that)
+    link: str | Callable[[], str] = ""
+
+    @property
+    def url(self) -> str:
+        return self.link if isinstance(self.link, str) else self.link()
 
 
 Provider = Callable[..., list[Entry]]
@@ -107,7 +113,7 @@ def _assessments(patient: Patient, *, limit: int, user: User) -> list[Entry]:
             "assessment",
             "Intake assessment" + (" (draft)" if not a.is_locked else ""),
             f"Recommended level {a.recommended_level}" if a.recommended_level else "",
-            a.get_absolute_url(),
+            a.get_absolute_url,
         )
         for a in rows
     ]
@@ -136,18 +142,24 @@ def _plans(patient: Patient, *, limit: int, user: User) -> list[Entry]:
             "plan",
             f"Treatment plan version {p.version}: {p.get_occasion_display()}",
             p.get_status_display(),
-            p.get_absolute_url(),
+            p.get_absolute_url,
         )
         for p in rows
     ]
 
 
 def _admissions(patient: Patient) -> list:
-    return list(
-        Admission.objects.filter(patient=patient)
-        .select_related("program")
-        .order_by("-start_date", "-created_at")
-    )
+    """The patient's admissions, newest first, read once for the level changes and the
+    discharges both (a few rows a patient; kept on the instance for this request)."""
+    cached = getattr(patient, "_chart_admissions", None)
+    if cached is None:
+        cached = list(
+            Admission.objects.filter(patient=patient)
+            .select_related("program")
+            .order_by("-start_date", "-created_at")
+        )
+        setattr(patient, "_chart_admissions", cached)  # noqa: B010 (a per-request memo)
+    return cached
 
 
 def _level_changes(patient: Patient, *, limit: int, user: User) -> list[Entry]:
@@ -173,12 +185,12 @@ LEVEL_CHANGE_REASONS = (
 
 
 def _discharges(patient: Patient, *, limit: int, user: User) -> list[Entry]:
-    rows = (
-        Admission.objects.filter(patient=patient, end_date__isnull=False)
-        .exclude(discharge_reason__in=LEVEL_CHANGE_REASONS)
-        .select_related("program")
-        .order_by("-end_date")[:limit]
-    )
+    ended = [
+        a
+        for a in _admissions(patient)
+        if a.end_date is not None and a.discharge_reason not in LEVEL_CHANGE_REASONS
+    ]
+    rows = sorted(ended, key=lambda a: a.end_date, reverse=True)[:limit]
     return [
         Entry(
             at_noon(a.end_date),
@@ -206,7 +218,7 @@ def _attendance(patient: Patient, *, limit: int, user: User) -> list[Entry]:
             f"{a.session.track.name if a.session.track else a.session.session_type.name}: "
             f"{a.get_attendance_display().lower()}",
             f"{a.minutes_attended} minutes attended" if a.minutes_attended else "",
-            a.session.get_absolute_url(),
+            a.session.get_absolute_url,
         )
         for a in rows
     ]

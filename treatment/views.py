@@ -11,9 +11,10 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
 from accounts import audit
@@ -159,17 +160,23 @@ def start_plan(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect("treatment:edit-plan", uuid=plan.uuid)
 
 
-def _plan_tree(plan: TreatmentPlan) -> list:
-    return list(plan.problems.prefetch_related("goals__objectives", "interventions"))
+PLAN_TREE = ("problems__goals__objectives", "problems__interventions")
+
+
+def _plan_tree(plan: TreatmentPlan, *also: TreatmentPlan | None) -> list:
+    """The plan's problems with their goals, objectives and interventions; the rows of
+    the plans in `also` (the version a review compares with) come in the same four
+    queries, so a diff of the two reads no more, however many rows they have."""
+    prefetch_related_objects([plan, *(p for p in also if p is not None)], *PLAN_TREE)
+    return list(plan.problems.all())
 
 
 @staff_only
 def plan_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     plan = _get_plan_for_user(request, uuid)
-    problems = _plan_tree(plan)
-    changes = None
-    if plan.previous is not None and is_clinician(request.user):
-        changes = diff.diff_plans(plan.previous, plan)
+    compare = plan.previous is not None and is_clinician(request.user)
+    problems = _plan_tree(plan, plan.previous if compare else None)
+    changes = diff.diff_plans(plan.previous, plan) if compare else None
     audit.record(
         request, Action.VIEW, obj=plan, patient=plan.patient, detail=f"plan v{plan.version}"
     )
@@ -188,7 +195,7 @@ def plan_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "is_latest": not TreatmentPlan.objects.filter(
                 patient=plan.patient, version__gt=plan.version
             ).exists(),
-            "missing": services.missing_for_signing(plan) if not plan.is_locked else [],
+            "missing": services.missing_for_signing(plan, problems) if not plan.is_locked else [],
         },
     )
 
@@ -334,16 +341,33 @@ def chart(request: HttpRequest, uuid: UUID) -> HttpResponse:
     page = timeline.page(patient, user=request.user, number=number, size=CHART_PAGE_SIZE, only=only)
     audit.record(request, Action.VIEW, obj=None, patient=patient, detail="chart")
     query = "".join(f"&kind={kind}" for kind in only)
+    kinds = timeline.kinds()
+    labels = {kind.key: kind.label for kind in kinds}
     return render(
         request,
         "treatment/chart.html",
         {
             "patient": patient,
             "page": page,
-            "kinds": timeline.kinds(),
+            "rows": [_chart_row(entry, labels) for entry in page.entries],
+            "kinds": kinds,
             "only": only,
-            "labels": {kind.key: kind.label for kind in timeline.kinds()},
+            "labels": labels,
             "previous_url": f"?page={page.number - 1}{query}" if page.has_previous else "",
             "next_url": f"?page={page.number + 1}{query}" if page.has_next else "",
         },
     )
+
+
+def _chart_row(entry: timeline.Entry, labels: dict[str, str]) -> dict:
+    """What the page shows of an entry, worked out once here rather than per row in the
+    template: its kind's label, its link, its time in clinic time (as the date filter
+    would write it)."""
+    at = timezone.localtime(entry.at)
+    return {
+        "entry": entry,
+        "label": labels.get(entry.kind, ""),
+        "url": entry.url,
+        "datetime": formats.date_format(at, "c"),
+        "when": formats.date_format(at, "D, M j, Y, g:i A"),
+    }

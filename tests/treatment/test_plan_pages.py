@@ -220,3 +220,66 @@ def test_the_chart_takes_the_same_queries_at_any_length_of_stay(
     assert len(page.context["page"].entries) == 25
     only_plans = counselor_client.get(url, {"kind": "plan"}).context["page"].entries
     assert [e.kind for e in only_plans] == ["plan"]
+
+
+def _big_rows():
+    """Three problems, each with two goals of two objectives and two interventions."""
+    from treatment.services import GoalRow, InterventionRow, ObjectiveRow, PlanRows, ProblemRow
+
+    target = timezone.localdate() + timedelta(days=30)
+    return PlanRows(
+        problems=[ProblemRow(f"Problem {p}", ["d5"]) for p in range(3)],
+        goals=[GoalRow(p, f"Goal {p}.{g}") for p in range(3) for g in range(2)],
+        objectives=[ObjectiveRow(g, f"Step {g}.{o}", target) for g in range(6) for o in range(2)],
+        interventions=[
+            InterventionRow(p, f"Help {p}.{i}", "weekly", "Counselor")
+            for p in range(3)
+            for i in range(2)
+        ],
+    )
+
+
+def test_a_reviews_page_takes_the_same_queries_however_many_rows_its_versions_have(
+    counselor_client, counselor, intake_user, django_assert_num_queries
+):
+    """The page shows the rows and what changed since the version before: both versions'
+    rows come in four queries, not one per problem and goal."""
+    small, big = in_care(counselor, intake_user), in_care(counselor, intake_user)
+    reviews = []
+    for patient, plan_rows in ((small, None), (big, _big_rows())):
+        signed_plan(patient, counselor, plan_rows=plan_rows)
+        reviews.append(signed_plan(patient, counselor, plan_rows=plan_rows))
+    counselor_client.get(reviews[0].get_absolute_url())  # the first request refreshes the sign-in
+    for review, problems in zip(reviews, (1, 3), strict=True):
+        with django_assert_num_queries(PLAN_PAGE_QUERIES):
+            page = counselor_client.get(review.get_absolute_url()).content.decode()
+        assert page.count('class="plan-problem') == problems
+        assert "Changes since version 1" in page
+
+
+PLAN_PAGE_QUERIES = 11
+
+
+def test_the_chart_shows_a_step_down_as_a_level_change_and_a_discharge_as_one(
+    counselor_client, counselor, intake_user
+):
+    from intake.models import Admission
+    from tests.factories import AdmissionFactory, program
+
+    patient = in_care(counselor, intake_user, days_ago=60)
+    today = timezone.localdate()
+    Admission.objects.filter(patient=patient).update(
+        end_date=today - timedelta(days=30), discharge_reason="stepped_down"
+    )
+    AdmissionFactory(
+        patient=patient, program=program("OP"), primary_counselor=counselor,
+        start_date=today - timedelta(days=30), end_date=today - timedelta(days=2),
+        discharge_reason="completed",
+    )  # fmt: skip
+    url = reverse("treatment:chart", args=[patient.uuid])
+    discharges = counselor_client.get(url, {"kind": "discharge"}).context["page"].entries
+    assert [(e.title, e.detail) for e in discharges] == [
+        (f"Left {program('OP').name}", "Completed the program")
+    ]
+    levels = counselor_client.get(url, {"kind": "level"}).context["page"].entries
+    assert [e.title.split(":")[0] for e in levels] == ["Stepped down", "Admitted"]
