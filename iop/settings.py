@@ -124,6 +124,9 @@ MIDDLEWARE = [
     # no stored copies of staff pages (public pages for anonymous visitors excepted)
     "accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
+    # an anonymous visitor's public catalog page from this process's copy at the current
+    # catalog version: every header above is added to it as to the full path below
+    "programs.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
