@@ -3,9 +3,10 @@ anonymous GET or HEAD of one is answered from a copy of the page this process re
 at the current catalog version, before sessions, CSRF, authentication, two-factor,
 messages and the rest of the middleware run (docs/scaling.md "Public pages").
 
-- Fresh at once, in every process: the key is the catalog version, read from the
-  database on every request (programs.catalog.catalog_state, one query, the same one
-  the page itself would make), so an admin edit made on any server misses every copy.
+- Fresh at once, in every process: the key is the catalog version, read on every
+  request (programs.catalog.catalog_state: from the database, one query, the same one
+  the page itself would make; or from the shared cache, where an edit writes it once
+  committed), so an admin edit made on any server misses every copy.
   Only the rendered bytes are kept in process memory, and only as a copy of what the
   full stack answered: a release that changes a template starts with none.
 - The same headers: the copy is what the full stack below this middleware answered
@@ -17,7 +18,8 @@ messages and the rest of the middleware run (docs/scaling.md "Public pages").
   and so does anything but GET and HEAD (the call form's POST) and any page the view
   does not mark `public`.
 - A database outage: the version query raises as the page would have, and the 503 page
-  answers (accounts/outage.py).
+  answers (accounts/outage.py); with the version in the shared cache, a copy is
+  answered until that version expires (nobody can edit the catalog meanwhile).
 """
 
 from __future__ import annotations

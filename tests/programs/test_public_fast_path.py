@@ -7,11 +7,13 @@ from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.catalog import STATE_KEY
 from programs.models import Program
 from tests.factories import program
 from tests.programs.test_http_caching import PAGES
@@ -135,3 +137,61 @@ def test_plain_http_is_still_redirected_to_https():
     response = Client().get(url)
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
+
+
+# --- the catalog version kept in the shared cache (CATALOG_VERSION_CACHE) ---------------
+
+in_cache = override_settings(CATALOG_VERSION_CACHE=True)
+
+
+@in_cache
+def test_with_the_version_in_the_cache_a_copy_costs_no_query(django_assert_num_queries):
+    url = program("IOP").get_absolute_url()
+    Client().get(url)
+    with django_assert_num_queries(0):
+        response = Client().get(url)
+    assert response.status_code == 200 and "public" in response["Cache-Control"]
+
+
+@in_cache
+def test_with_the_version_in_the_cache_an_admin_edit_shows_at_once(
+    django_capture_on_commit_callbacks,
+):
+    url = program("PHP").get_absolute_url()
+    first = Client().get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        level = program("PHP")
+        level.name = "Day Program"
+        level.save()
+        # read before the edit commits: the old state, which must not stay
+        assert "Day Program" not in Client().get(url).content.decode()
+    after = Client().get(url, headers={"if-none-match": first["ETag"]})
+    assert after.status_code == 200
+    assert "Day Program" in after.content.decode()
+
+
+@in_cache
+def test_with_the_version_in_the_cache_a_removed_link_or_service_shows_at_once(
+    django_capture_on_commit_callbacks,
+):
+    compare = reverse("programs:compare")
+    first, second = program("IOP").services.all()[:2]
+    assert first.name in Client().get(compare).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        for level in Program.objects.filter(services=first):
+            level.services.remove(first)
+    assert first.name not in Client().get(compare).content.decode()
+    assert second.name in Client().get(compare).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        second.delete()
+    assert second.name not in Client().get(compare).content.decode()
+
+
+@in_cache
+def test_with_the_version_in_the_cache_an_edit_without_signals_shows_once_it_expires():
+    url = program("PHP").get_absolute_url()
+    Client().get(url)
+    Program.objects.filter(code="PHP").update(name="Day Program", updated_at=timezone.now())
+    assert "Day Program" not in Client().get(url).content.decode()
+    cache.delete(STATE_KEY)  # what VERSION_TIMEOUT does
+    assert "Day Program" in Client().get(url).content.decode()
