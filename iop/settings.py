@@ -124,6 +124,9 @@ MIDDLEWARE = [
     # no stored copies of staff pages (public pages for anonymous visitors excepted)
     "accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
+    # an anonymous visitor's public catalog page from this process's copy at the current
+    # catalog version: every header above is added to it as to the full path below
+    "programs.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -272,6 +275,10 @@ else:
 # Keep built iCal feeds and week grids in the cache (scheduling.feedcache): only right
 # when every process shares one cache, so on by default only with CACHE_URL.
 SCHEDULE_CACHE = envbool("SCHEDULE_CACHE", "1" if CACHE_URL else "0")
+# Keep the public catalog's version in the cache, written there when an edit commits
+# (programs/catalog.py), instead of reading it from the database on every public page:
+# only right when every process shares one cache, so on by default only with CACHE_URL.
+CATALOG_VERSION_CACHE = envbool("CATALOG_VERSION_CACHE", "1" if CACHE_URL else "0")
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

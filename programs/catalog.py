@@ -7,18 +7,28 @@ on each request: one cheap query over max(updated_at) and row counts of programs
 services and their links. Any edit changes it, so every process misses the old key
 at once and rebuilds. Edits that bypass save() (QuerySet.update) must bump
 updated_at themselves; m2m changes do so through programs.signals.
+
+With CATALOG_VERSION_CACHE (the default with a shared CACHE_URL) the version is kept in
+the shared cache instead of being read on every request: programs.signals writes the
+new one there once an edit of a program, service or link commits, so every server sees
+it at once, and it expires after VERSION_TIMEOUT so an edit that sends no signal shows
+within that time. Then a public page's copy (programs.pagecache) costs no query at all.
 """
 
 import datetime
 import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
 from programs.models import Program, Service
 
 CACHE_TIMEOUT = 60 * 60
+# the shared cache's copy of the catalog state (CATALOG_VERSION_CACHE)
+STATE_KEY = "programs:catalog-state"
+VERSION_TIMEOUT = 60
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,26 @@ class CatalogState:
 
 
 def catalog_state() -> CatalogState:
+    """The catalog's version and last change: from the shared cache when
+    CATALOG_VERSION_CACHE is on and it holds them, otherwise one query."""
+    if not settings.CATALOG_VERSION_CACHE:
+        return read_catalog_state()
+    state = cache.get(STATE_KEY)
+    if state is None:
+        state = read_catalog_state()
+        # add, not set: a state read before an edit committed must not replace the one
+        # the edit wrote (store_catalog_state)
+        cache.add(STATE_KEY, state, VERSION_TIMEOUT)
+    return state
+
+
+def store_catalog_state() -> None:
+    """After an edit committed: the new state into the shared cache, for every server."""
+    if settings.CATALOG_VERSION_CACHE:
+        cache.set(STATE_KEY, read_catalog_state(), VERSION_TIMEOUT)
+
+
+def read_catalog_state() -> CatalogState:
     """The catalog's version and last change, in one query."""
     quote = connection.ops.quote_name
     program = quote(Program._meta.db_table)

@@ -23,6 +23,9 @@ S_MAXAGE = 300
 
 View = Callable[..., HttpResponse]
 
+# set on the views public_catalog_page wraps: programs.pagecache answers them from a copy
+PUBLIC_CATALOG_PAGE = "iop_public_catalog_page"
+
 
 def request_catalog_state(request: HttpRequest) -> CatalogState:
     """The catalog's state, read once per request however many times it is asked for."""
@@ -64,4 +67,5 @@ def public_catalog_page(view: View) -> View:
             patch_cache_control(response, public=True, max_age=MAX_AGE, s_maxage=S_MAXAGE)
         return response
 
+    setattr(wrapped, PUBLIC_CATALOG_PAGE, True)
     return wrapped

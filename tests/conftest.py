@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import sessions
 from accounts.roles import COUNSELOR, DIRECTOR, INTAKE
+from programs import pagecache
 from tests import factories
 from tests.factories import UserFactory
 
@@ -95,10 +96,13 @@ def _empty_cache():
     """Django keeps its cache between tests (LocMemCache lives as long as the process):
     the catalog and the call form are cached under a catalog version that a later test
     can reach again, so what a test saw and how many queries it took depended on the
-    tests before it. Every test starts cold."""
+    tests before it. Every test starts cold; so do the public pages' copies
+    (programs.pagecache), which are keyed by the catalog version too."""
     cache.clear()
+    pagecache.clear()
     yield
     cache.clear()
+    pagecache.clear()
 
 
 @pytest.fixture
