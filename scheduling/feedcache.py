@@ -31,6 +31,9 @@ from django.db import transaction
 
 ALL = "ical:v:all"
 ANY = "ical:v:any"
+# the shape of what is kept: bump it when a release changes what a feed or a grid shows
+# (its window, its fields), so that no body built by the release before is answered
+FORMAT = 2
 GRID_SECONDS = 3600
 BODY_SECONDS = 24 * 3600
 
@@ -113,20 +116,15 @@ def _digest(raw: str) -> str:
 
 def entry(user_id: int, day: date) -> Entry:
     """The cache key and ETag of a counselor's feed as it is now."""
-    digest = _digest(f"{user_id}:{_versions([ALL, _user_key(user_id)])}:{day.isoformat()}")
+    digest = _digest(f"{FORMAT}:{user_id}:{_versions([ALL, _user_key(user_id)])}:{day.isoformat()}")
     return Entry(etag=f'"{digest}"', key=f"ical:body:{digest}")
-
-
-def names_version() -> str:
-    """The version of the names shown in many places (rooms, tracks, session types)."""
-    return _versions([ALL])
 
 
 def grid_key(*, counselor_id: int | None, what: str) -> str:
     """The cache key of a week grid as it is now: a counselor's under their version, any
     other under the version of any change. `what` says which grid (scope, week, today)."""
     keys = [ALL, _user_key(counselor_id) if counselor_id else ANY]
-    return f"week:grid:{_digest(f'{what}:{_versions(keys)}')}"
+    return f"week:grid:{_digest(f'{FORMAT}:{what}:{_versions(keys)}')}"
 
 
 def body_etag(body: bytes) -> str:

@@ -224,3 +224,20 @@ def test_without_a_shared_cache_nothing_is_kept(anon_client, url, mine, tomorrow
     assert response.status_code == 200
     event = _events(response)[f"session-{mine.pk}@127.0.0.1"]
     assert event["DTSTART"].dt == clinictime.local(at(tomorrow, "15:00"))
+
+
+@pytest.mark.django_db
+def test_a_release_that_changes_what_is_kept_never_answers_the_old_body(
+    anon_client, url, mine, monkeypatch, django_assert_num_queries
+):
+    from scheduling import feedcache
+
+    etag = anon_client.get(url)["ETag"]
+    assert _is_cached(anon_client, url, etag, django_assert_num_queries)
+
+    monkeypatch.setattr(feedcache, "FORMAT", feedcache.FORMAT + 1)  # the next release
+    response = anon_client.get(url)
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert anon_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
