@@ -100,6 +100,8 @@ class DemoPatient:
     step_down_days_before: int | None = None
     stepped_down_from: str = ""  # began at this level, then stepped down
     consent: bool = False
+    # the discharge is planned this many days from today (the measures come due before it)
+    discharge_in_days: int | None = None
 
     @property
     def email(self) -> str:
@@ -109,9 +111,9 @@ class DemoPatient:
 DEMO_PATIENTS = (
     DemoPatient("Alma", "Quintero", date(1986, 4, 2), "female", "counselor", 4, (1, 0, 1, 1, 1, 2),
                 "alcohol", 20, {"audit": 18, "audit_c": 8, "phq9": 7, "phq9_item9": 0},
-                consent=True),
+                consent=True, discharge_in_days=30),
     DemoPatient("Brendan", "Foley", date(1979, 9, 14), "male", "counselor", 5, (1, 1, 1, 2, 1, 1),
-                "opioids", 34, {"dast10": 6, "cows": 6}),
+                "opioids", 34, {"dast10": 6, "cows": 6}, discharge_in_days=4),
     DemoPatient("Camila", "Ruiz", date(1995, 1, 23), "female", "counselor2", 3, (0, 0, 1, 1, 1, 1),
                 "cannabis", 12, {"dast10": 3}),
     DemoPatient("Darnell", "Brooks", date(1990, 6, 30), "male", "counselor2", 4, (1, 0, 3, 1, 2, 1),
@@ -281,6 +283,10 @@ def _ensure_patient(demo: DemoPatient, *, by: User, counselor: User, phone: str)
         decision=decision,
         by=by,
     )
+    if demo.discharge_in_days is not None:
+        services.plan_discharge(
+            admission=admission, on=today + timedelta(days=demo.discharge_in_days), by=counselor
+        )
     if demo.stepped_down_from:
         services.change_level(
             admission=admission,

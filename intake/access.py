@@ -76,6 +76,14 @@ def patients_visible_to(user: Viewer) -> QuerySet[Patient]:
     return Patient.objects.none()
 
 
+def may_plan_discharge(user: Viewer, admission: Admission) -> bool:
+    """Intake staff, the director, and the admission's own primary counselor."""
+    roles = roles_of(user)
+    if INTAKE in roles or DIRECTOR in roles:
+        return True
+    return COUNSELOR in roles and admission.primary_counselor_id == user.pk
+
+
 def get_patient_for_user(user: Viewer, patient_uuid: UUID | str) -> Patient:
     try:
         return patients_visible_to(user).get(uuid=patient_uuid)

@@ -24,6 +24,7 @@ TRANSFER_MAX_DAYS_BEFORE = 30
 CONSENT_LOOKBACK_DAYS = 3 * 365
 CONSENT_MAX_YEARS = 10
 DISCLOSURE_LOOKBACK_YEARS = 10
+PLANNED_DISCHARGE_MAX_DAYS_AHEAD = 365  # IOP runs 6 to 12 weeks: a year covers any plan
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,15 @@ def admission_start(first_contact: date, previous_end: date | None, today: date)
 
 def discharge(started_on: date, today: date) -> DateRange:
     return DateRange(earliest=started_on, latest=today, what="The discharge date")
+
+
+def planned_discharge(started_on: date, today: date) -> DateRange:
+    """A plan for this admission: not before it began, and within the coming year."""
+    return DateRange(
+        earliest=started_on,
+        latest=today + timedelta(days=PLANNED_DISCHARGE_MAX_DAYS_AHEAD),
+        what="The planned discharge date",
+    )
 
 
 def level_change(started_on: date, today: date) -> DateRange:

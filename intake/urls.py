@@ -47,6 +47,11 @@ urlpatterns = [
         name="discharge-patient",
     ),
     path(
+        "patients/<uuid:uuid>/admissions/<int:admission_id>/planned-discharge/",
+        views.plan_discharge,
+        name="plan-discharge",
+    ),
+    path(
         "patients/<uuid:uuid>/admissions/<int:admission_id>/change-level/",
         views.change_level,
         name="change-level",

@@ -62,7 +62,8 @@ class Due:
 
 def due_for(admissions: list[Admission], *, monday: date) -> dict[int, list[Due]]:
     """Patient id -> the measures due in the week of `monday` (open admissions given
-    with their program, and discharges: the PHQ-9 and GAD-7 at discharge). One query."""
+    with their program, and discharges: the PHQ-9 and GAD-7 at discharge; before a
+    planned discharge date too). One query."""
     if not admissions:
         return {}
     sunday = monday + timedelta(days=6)
@@ -111,8 +112,28 @@ def _due_one(admission: Admission, last: dict, monday: date, sunday: date) -> li
             found.append(Due(scales.BAM_7, f"weekly in {admission.program.code}"))
     for kind in (scales.PHQ9, scales.GAD7):
         taken = last.get((pk, kind))
-        if taken is None or taken < start:
+        if (why := _before_planned_discharge(admission, taken, monday, sunday)) is not None:
+            found.append(Due(kind, why))
+        elif taken is None or taken < start:
             found.append(Due(kind, "at admission"))
         elif taken + timedelta(REPEAT_DAYS) <= sunday:
             found.append(Due(kind, "every 4 weeks"))
     return found
+
+
+def _before_planned_discharge(
+    admission: Admission, taken: date | None, monday: date, sunday: date
+) -> str | None:
+    """Why a PHQ-9 or GAD-7 is due for the planned discharge this week, or None.
+
+    The window runs from the planned date less DISCHARGE_WINDOW_DAYS to the planned date
+    (as a discharge's does): due in every week that reaches into it, unless one was
+    taken in it. A planned date that passed without a discharge keeps it due until it
+    is taken or the patient leaves (the at-discharge rule then takes over)."""
+    planned = admission.planned_discharge_date
+    if planned is None:
+        return None
+    since = planned - timedelta(DISCHARGE_WINDOW_DAYS)
+    if sunday < since or (taken is not None and taken >= since):
+        return None
+    return "before the planned discharge" if monday <= planned else "planned discharge passed"

@@ -7,6 +7,7 @@ from intake.forms.admissions import (
     ChangeLevelForm,
     CounselorChoiceField,
     DischargeForm,
+    PlannedDischargeForm,
     ProgramChoiceField,
     counselors,
 )
@@ -73,5 +74,6 @@ __all__ = [
     "ProgramChoiceField",
     "AdmissionForm",
     "DischargeForm",
+    "PlannedDischargeForm",
     "ChangeLevelForm",
 ]

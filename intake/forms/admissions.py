@@ -160,6 +160,29 @@ class DischargeForm(ConfirmStep):
         return day
 
 
+class PlannedDischargeForm(forms.Form):
+    """The day the discharge is planned for; empty clears the plan."""
+
+    planned_discharge_date = forms.DateField(
+        label="Planned discharge date",
+        required=False,
+        widget=DateInput(),
+        help_text="Leave it empty to clear the plan. The discharge PHQ-9 and GAD-7 "
+        "come due in the week before this day.",
+    )
+
+    def __init__(self, *args: Any, admission: Admission, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.admission = admission
+        if not self.is_bound:
+            self.initial.setdefault("planned_discharge_date", admission.planned_discharge_date)
+
+    def clean_planned_discharge_date(self):
+        day = self.cleaned_data["planned_discharge_date"]
+        check_range(day, dates.planned_discharge(self.admission.start_date, timezone.localdate()))
+        return day
+
+
 class ChangeLevelForm(forms.Form):
     """Step-down or step-up: discharge from this level and admit to another, in one go."""
 

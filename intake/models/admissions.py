@@ -51,6 +51,8 @@ class Admission(models.Model):
     end_date = models.DateField(null=True, blank=True)
     discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
     discharge_note = models.TextField(blank=True)
+    # the anticipated discharge, while care goes on: the discharge measures come due before it
+    planned_discharge_date = models.DateField("planned discharge date", null=True, blank=True)
     decision = models.ForeignKey(
         PlacementDecision,
         on_delete=models.PROTECT,
@@ -80,6 +82,11 @@ class Admission(models.Model):
                 condition=models.Q(end_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="admission_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_discharge_date__isnull=True)
+                | models.Q(planned_discharge_date__gte=models.F("start_date")),
+                name="admission_planned_discharge_after_start",
             ),
             models.UniqueConstraint(
                 fields=["patient"],
@@ -113,6 +120,15 @@ class Admission(models.Model):
     @property
     def is_transfer(self) -> bool:
         return bool(self.transfer_kind)
+
+    def plan_discharge(self, on: date | None) -> None:
+        """Set (or, with None, clear) the day the discharge is planned for."""
+        if not self.is_open:
+            raise InvalidTransition("This admission has already ended.")
+        if on is not None and on < self.start_date:
+            raise InvalidTransition("The planned discharge date can't be before the start date.")
+        self.planned_discharge_date = on
+        self.save(update_fields=["planned_discharge_date"])
 
     def discharge(self, *, on: date, reason: str, note: str = "") -> None:
         if not self.is_open:

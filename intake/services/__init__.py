@@ -13,6 +13,7 @@ from intake.services.admissions import (
     change_level,
     discharge_patient,
     latest_decision,
+    plan_discharge,
     usable_decision,
 )
 from intake.services.assessments import (
@@ -68,5 +69,6 @@ __all__ = [
     "decide_placement",
     "admit_patient",
     "discharge_patient",
+    "plan_discharge",
     "change_level",
 ]

@@ -200,6 +200,38 @@ def discharge_patient(
 
 
 @transaction.atomic
+def plan_discharge(
+    *,
+    admission: Admission,
+    on: date | None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Admission:
+    """Set the day the discharge is planned for (None clears it), on an open admission."""
+    admission = _locked(Admission, admission.pk)
+    if not admission.is_open:
+        raise Refused("This admission has already ended.", field="planned_discharge_date")
+    if on is not None:
+        allowed = dates.planned_discharge(admission.start_date, timezone.localdate())
+        _within(on, allowed, field="planned_discharge_date")
+    before = admission.planned_discharge_date
+    admission.plan_discharge(on)
+    _record(
+        request,
+        by,
+        Action.CHANGE,
+        obj=admission,
+        patient=admission.patient,
+        detail=f"planned discharge: {_day(before)} to {_day(on)}",
+    )
+    return admission
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else "none"
+
+
+@transaction.atomic
 def change_level(
     *,
     admission: Admission,

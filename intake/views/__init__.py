@@ -15,6 +15,7 @@ from intake.views.admissions import (
     change_level,
     decide_placement,
     discharge_patient,
+    plan_discharge,
 )
 from intake.views.assessments import (
     add_addendum,
@@ -78,5 +79,6 @@ __all__ = [
     "decide_placement",
     "admit_patient",
     "discharge_patient",
+    "plan_discharge",
     "change_level",
 ]

@@ -5,12 +5,16 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import audit
+from accounts.decorators import role_required
+from accounts.roles import COUNSELOR, DIRECTOR, INTAKE, is_intake
 from intake import forms, services
-from intake.models import InvalidTransition, PlacementDecision
+from intake.access import may_plan_discharge
+from intake.models import Admission, InvalidTransition, Patient, PlacementDecision
 from intake.views.common import (
     Action,
     _get_admission,
@@ -186,6 +190,53 @@ def discharge_patient(request: HttpRequest, uuid: UUID, admission_id: int) -> Ht
         "intake/discharge_form.html",
         {"form": form, "patient": patient, "admission": admission, "confirming": confirming},
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _get_admission_to_plan(
+    request: HttpRequest, uuid: UUID, admission_id: int
+) -> tuple[Patient, Admission]:
+    """404 for a patient the user may not see; 403 for a counselor who sees the patient
+    but is not this admission's primary counselor."""
+    patient = _get_patient_for_user(request, uuid)
+    admission = _get_admission(patient, admission_id)
+    if not may_plan_discharge(request.user, admission):
+        raise PermissionDenied
+    return patient, admission
+
+
+@role_required(INTAKE, DIRECTOR, COUNSELOR)
+def plan_discharge(request: HttpRequest, uuid: UUID, admission_id: int) -> HttpResponse:
+    """Set, change or clear the day the discharge is planned for."""
+    patient, admission = _get_admission_to_plan(request, uuid, admission_id)
+    if not admission.is_open:
+        messages.error(request, "This admission has already ended.")
+        return redirect(patient)
+    form = forms.PlannedDischargeForm(request.POST or None, admission=admission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_discharge(
+                admission=admission,
+                on=form.cleaned_data["planned_discharge_date"],
+                by=request.user,
+                request=request,
+            )
+        except InvalidTransition as exc:
+            _show_refusal(form, exc)
+        else:
+            messages.success(request, "Planned discharge date saved.")
+            return redirect(patient)
+    audit.record(request, Action.VIEW, obj=admission, patient=patient, detail="planned discharge")
+    return render(
+        request,
+        "intake/planned_discharge_form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "admission": admission,
+            "counselor_view": not is_intake(request.user),
+        },
+        status=400 if form.is_bound else 200,
     )
 
 

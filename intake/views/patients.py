@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.roles import is_director, is_intake
 from intake import forms, patient_page, records, services
+from intake.access import may_plan_discharge
 from intake.models import (
     Admission,
     Consent,
@@ -134,6 +135,7 @@ def patient_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     audit.record(request, Action.VIEW, obj=patient, patient=patient)
     latest_decision = next((a.decision for a in assessments if hasattr(a, "decision")), None)
     can_edit = is_intake(request.user)
+    open_admission = patient.open_admission()
     # the accounting of disclosures is for intake staff and directors, not counselors
     disclosures = list(patient.disclosures.select_related("by", "consent")) if can_edit else []
     return render(
@@ -144,7 +146,9 @@ def patient_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "can_edit": can_edit,
             "can_merge": is_director(request.user),
             "disclosures": disclosures,
-            "open_admission": patient.open_admission(),
+            "open_admission": open_admission,
+            "can_plan_discharge": bool(open_admission)
+            and may_plan_discharge(request.user, open_admission),
             "history": list(reversed(patient.level_history())),
             "assessments": assessments,
             "has_draft": any(not a.is_locked for a in assessments),

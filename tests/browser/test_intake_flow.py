@@ -237,7 +237,9 @@ def test_every_other_intake_page_passes_axe(page, live_server, shoot, intake_use
     page.context.clear_cookies()
     login(page, live_server, "counselor", DEMO_PASSWORD)
     visit(imani.get_absolute_url(), "patient-counselor-view")
-    expect(page.get_by_text("Read-only: on your caseload")).to_be_visible()
+    expect(
+        page.get_by_text("On your caseload: read-only but for the planned discharge")
+    ).to_be_visible()
     expect(page.get_by_role("link", name="Edit record")).to_have_count(0)
     visit(imani.assessments.get().get_absolute_url(), "assessment-counselor-view")
     assert page.goto(live_server.url + darnell.get_absolute_url()).status == 404

@@ -1,10 +1,11 @@
 """The record's safeguard pages in real Chromium, each at 360 px and 1280 px: no axe
 violation, no sideways scroll of the page, a photograph. Admission, the discharge and
 consent-revocation confirmations, amending a decision, the possible duplicates of a new
-record, and a director's merge (its form and its confirmation)."""
+record, a director's merge (its form and its confirmation), and the planned discharge
+date a counselor sets for their own patient (refused, then saved)."""
 
 from binascii import unhexlify
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -123,3 +124,32 @@ def test_the_merge_pages(page, live_server, shoot, director, intake_user, decide
     ).to_be_visible()
     expect(page.locator("#merge-preview")).to_contain_text("consent")
     at_both_widths(page, shoot, "merge-confirm")
+
+
+def test_the_planned_discharge_page(page, live_server, shoot, counselor):
+    admission = AdmissionFactory(
+        program=program("IOP"),
+        primary_counselor=counselor,
+        start_date=timezone.localdate() - timedelta(days=20),
+        patient__legal_last_name="Abernathy",
+    )
+    login(page, live_server, counselor.username, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/intake/patients/{admission.patient.uuid}/")
+    expect(page.get_by_text("No discharge date planned")).to_be_visible()
+    page.get_by_role("link", name="Set planned discharge").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Planned discharge")
+    at_both_widths(page, shoot, "planned-discharge")
+
+    too_early = admission.start_date - timedelta(days=1)
+    page.get_by_label("Planned discharge date").fill(too_early.isoformat())
+    page.get_by_role("button", name="Save the planned date").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.get_by_text("can't be before")).not_to_have_count(0)
+    at_both_widths(page, shoot, "planned-discharge-error")
+
+    planned = timezone.localdate() + timedelta(days=5)
+    page.get_by_label("Planned discharge date").fill(planned.isoformat())
+    page.get_by_role("button", name="Save the planned date").click()
+    expect(page.get_by_text("Planned discharge:")).to_be_visible()
+    expect(page.get_by_role("link", name="Change planned discharge")).to_be_visible()
+    at_both_widths(page, shoot, "planned-discharge-set")

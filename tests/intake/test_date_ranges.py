@@ -38,6 +38,7 @@ RANGES = [
     (dates.transfer_care_ended(TODAY), TODAY - 30 * DAY, TODAY),
     (dates.discharge(date(2026, 11, 3), TODAY), date(2026, 11, 3), TODAY),
     (dates.level_change(date(2026, 11, 3), TODAY), date(2026, 11, 3), TODAY),
+    (dates.planned_discharge(date(2026, 11, 3), TODAY), date(2026, 11, 3), TODAY + 365 * DAY),
 ]
 
 

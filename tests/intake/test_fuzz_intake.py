@@ -377,6 +377,14 @@ ENDPOINTS = [
         watch=lambda w: (Admission, Patient.objects.filter(pk=w.patient.pk)),
     ),
     Endpoint(
+        name="intake:plan-discharge",
+        client="counselor_client",
+        url=lambda w, c: reverse("intake:plan-discharge", args=[w.patient.uuid, w.admission.pk]),
+        baseline=lambda w: one(planned_discharge_date=w.today + timedelta(days=10)),
+        forms=lambda w, d: [intake_forms.PlannedDischargeForm(d, admission=fresh(w.admission))],
+        watch=lambda w: (Admission,),
+    ),
+    Endpoint(
         name="intake:change-level",
         client="intake_client",
         url=lambda w, c: reverse("intake:change-level", args=[w.patient.uuid, w.admission.pk]),

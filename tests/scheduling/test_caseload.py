@@ -123,6 +123,15 @@ def test_discharged_patients_leave_the_caseload(counselor_client, counselor):
     assert admission.patient.display_name not in counselor_client.get(CASELOAD).content.decode()
 
 
+def test_the_planned_discharge_date_shows_under_the_level(counselor_client, counselor):
+    planned = date(2026, 4, 17)
+    AdmissionFactory(primary_counselor=counselor, start_date=MONDAY, planned_discharge_date=planned)
+    AdmissionFactory(primary_counselor=counselor, start_date=MONDAY)
+    html = counselor_client.get(CASELOAD, {"date": MONDAY.isoformat()}).content.decode()
+    assert html.count("Planned discharge ") == 1
+    assert "Planned discharge Fri, Apr 17, 2026" in html
+
+
 def test_caseload_query_count_does_not_grow(director_client, counselor, other_counselor):
     slots = iter(range(100))
 
@@ -130,7 +139,11 @@ def test_caseload_query_count_does_not_grow(director_client, counselor, other_co
         for _ in range(n):
             for c in (counselor, other_counselor):
                 slot = next(slots)
-                patient = AdmissionFactory(primary_counselor=c, start_date=MONDAY).patient
+                patient = AdmissionFactory(
+                    primary_counselor=c,
+                    start_date=MONDAY,
+                    planned_discharge_date=MONDAY + timedelta(days=40) if slot % 2 else None,
+                ).patient
                 day = MONDAY + timedelta(days=slot % 5)
                 book(patient, c, RoomFactory(), day, f"{8 + slot // 5:02d}:00", 50)
 

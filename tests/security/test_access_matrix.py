@@ -282,6 +282,7 @@ SAMPLES = {
     "intake:admit-patient": lambda w: {"uuid": w.decided_patient.uuid},
     "intake:discharge-patient": lambda w: {"uuid": w.patient.uuid, "admission_id": w.admission.pk},
     "intake:change-level": lambda w: {"uuid": w.patient.uuid, "admission_id": w.admission.pk},
+    "intake:plan-discharge": lambda w: {"uuid": w.patient.uuid, "admission_id": w.admission.pk},
     "intake:assessment-detail": lambda w: {"uuid": w.draft_assessment.uuid},
     "intake:add-addendum": lambda w: {"uuid": w.signed_assessment.uuid},
     "intake:print-assessment": lambda w: {"uuid": w.signed_assessment.uuid},
