@@ -298,6 +298,17 @@ class ThrowawayPostgres:
 # --- Redis -----------------------------------------------------------------------------
 
 
+def redis_caches(url: str) -> dict:
+    """settings.CACHES for a Redis at `url`, as iop.settings makes them from CACHE_URL."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+
 class RedisServer:
     """Debian's redis-server on a free loopback port, nothing saved to disk."""
 

@@ -8,7 +8,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from accounts.models import AuditEvent
-from tests.servers import RedisServer, free_port
+from tests.servers import RedisServer, free_port, redis_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +60,7 @@ def test_it_refuses_post(anon_client: Client):
 
 def _redis_cache(settings, url: str) -> None:
     settings.CACHE_URL = url
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
-    }
+    settings.CACHES = redis_caches(url)
 
 
 def test_it_reports_503_when_the_shared_cache_is_down(anon_client: Client, settings, caplog):

@@ -13,7 +13,7 @@ from accounts.outage import RETRY_AFTER_SECONDS, unavailable_response
 from intake.models import Patient
 from iop.logfilters import DatabaseOutageFilter
 from tests.intake.test_patients import VALID
-from tests.servers import free_port
+from tests.servers import free_port, redis_caches
 
 DOWN = 'connection to server on socket "/tmp/.s.PGSQL.5432" failed: No such file'
 
@@ -134,13 +134,7 @@ def cache_down(settings):
     """The shared cache (CACHE_URL) points at a loopback port nothing listens on."""
     url = f"redis://127.0.0.1:{free_port()}/0"
     settings.CACHE_URL = url
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
-    }
+    settings.CACHES = redis_caches(url)
 
 
 @pytest.mark.django_db

@@ -155,14 +155,14 @@ def test_a_counselor_who_sees_the_patient_but_is_not_their_counselor_gets_403(
     assert admission.planned_discharge_date is None
 
 
-def test_a_closed_admission_has_no_plan_to_set(intake_client, intake_user, admission):
+def _discharge(admission, by) -> None:
     services.discharge_patient(
-        admission=admission,
-        on=today(),
-        reason="completed",
-        note="Finished the program.",
-        by=intake_user,
+        admission=admission, on=today(), reason="completed", note="Finished the program.", by=by
     )
+
+
+def test_a_closed_admission_has_no_plan_to_set(intake_client, intake_user, admission):
+    _discharge(admission, intake_user)
     response = intake_client.get(plan_url(admission))
     assert response.status_code == 302
     response = intake_client.post(plan_url(admission), {"planned_discharge_date": today()})
@@ -203,13 +203,7 @@ def test_the_service_holds_the_range(
 
 
 def test_the_service_refuses_a_closed_admission(admission, counselor, intake_user):
-    services.discharge_patient(
-        admission=admission,
-        on=today(),
-        reason="completed",
-        note="Finished the program.",
-        by=intake_user,
-    )
+    _discharge(admission, intake_user)
     with pytest.raises(InvalidTransition, match="already ended"):
         services.plan_discharge(admission=admission, on=today(), by=counselor)
 
