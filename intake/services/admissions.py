@@ -209,8 +209,6 @@ def plan_discharge(
 ) -> Admission:
     """Set the day the discharge is planned for (None clears it), on an open admission."""
     admission = _locked(Admission, admission.pk)
-    if not admission.is_open:
-        raise Refused("This admission has already ended.", field="planned_discharge_date")
     if on is not None:
         allowed = dates.planned_discharge(admission.start_date, timezone.localdate())
         _within(on, allowed, field="planned_discharge_date")
