@@ -26,6 +26,7 @@ from scheduling.models import (
     Site,
     Track,
     Weekday,
+    staff_name_sql,
 )
 from scheduling.services import AttendanceError, attended_minutes
 
@@ -214,7 +215,7 @@ class WeekForm(ClinicDatesMixin, forms.Form):
     def show_choices() -> list:
         """Every counselor, room and program with groups: hundreds of options at a large
         clinic, read as plain values (no model instance per option)."""
-        people = counselors().values_list("pk", "first_name", "last_name", "username")
+        people = counselors().annotate(label=staff_name_sql()).values_list("pk", "label")
         rooms = Room.objects.filter(is_active=True).values_list("pk", "name")
         programs = Program.objects.filter(
             Exists(Track.objects.filter(program=OuterRef("pk")))
@@ -222,10 +223,7 @@ class WeekForm(ClinicDatesMixin, forms.Form):
         return [
             (
                 "Counselors",
-                [
-                    (f"counselor-{pk}", f"{first} {last}".strip() or username)
-                    for pk, first, last, username in people
-                ],
+                [(f"counselor-{pk}", label) for pk, label in people],
             ),
             ("Rooms", [(f"room-{pk}", name) for pk, name in rooms]),
             ("Programs", [(f"program-{code}", f"{name} ({code})") for code, name in programs]),

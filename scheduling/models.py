@@ -319,15 +319,20 @@ class SessionQuerySet(models.QuerySet):
             attendee_count=Coalesce(Subquery(attendees), 0)
         )
         if counselor_names:
-            full = Concat("counselor__first_name", Value(" "), "counselor__last_name")
-            name = Coalesce(NullIf(Trim(full), Value("")), "counselor__username")
             links = (
                 SessionCounselor.objects.filter(session=OuterRef("pk"))
                 .order_by("pk")
-                .values_list(name)
+                .values_list(staff_name_sql("counselor__"))
             )
             qs = qs.annotate(counselor_names=ArraySubquery(links))
         return qs.order_by("start", "pk")
+
+
+def staff_name_sql(prefix: str = "") -> Coalesce:
+    """A user's name as the pages show it (get_full_name(), else the username), as an
+    SQL expression over the user at `prefix` ("counselor__": a link's counselor)."""
+    full = Concat(f"{prefix}first_name", Value(" "), f"{prefix}last_name")
+    return Coalesce(NullIf(Trim(full), Value("")), f"{prefix}username")
 
 
 class Session(models.Model):
