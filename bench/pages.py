@@ -191,6 +191,21 @@ def page_patient_search() -> Request:
     )
 
 
+def page_planned_discharge() -> Request:
+    """The planned-discharge form of the first open admission, as its primary counselor."""
+    admission = (
+        _model("intake.Admission")
+        .objects.filter(end_date__isnull=True)
+        .select_related("patient", "primary_counselor")
+        .order_by("pk")
+        .first()
+    )
+    if admission is None:
+        raise Missing("no open admission seeded")
+    url = _url(("intake:plan-discharge",), admission.patient.uuid, admission.pk)
+    return Request(url=url, user=admission.primary_counselor)
+
+
 def page_assessment() -> Request:
     Assessment = _model("intake.Assessment")
     # the same signed assessment at every size (the small demo's first), so that only
@@ -346,6 +361,7 @@ PAGES: list[tuple[str, Callable[[], Request]]] = [
     ("inquiry queue", page_inquiry_queue),
     ("patient search", page_patient_search),
     ("assessment page", page_assessment),
+    ("planned discharge form", page_planned_discharge),
     ("counselor's week", page_counselor_week),
     ("program's week", page_program_week),
     ("counselor's week (after a change)", _after_a_change(page_counselor_week)),
